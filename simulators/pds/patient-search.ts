@@ -67,7 +67,7 @@ function single(query: SearchQuery, name: string): string | undefined {
 }
 
 /** Case-insensitive whole-value matcher; `*` stands for any run of characters, but not in the first two. */
-export function nameMatcher(name: string, value: string): RegExp {
+function nameMatcher(name: string, value: string): RegExp {
   if (value.length === 0 || value.length > 35) {
     throw new SearchDataError("INVALID_SEARCH_DATA", `Invalid value - '${value}' in field '${name}'`);
   }

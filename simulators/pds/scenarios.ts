@@ -74,10 +74,6 @@ export function scenarioForNhsNumber(nhsNumber: string): ScenarioId | undefined 
   return BY_NHS_NUMBER.get(nhsNumber);
 }
 
-export function isScenarioId(value: unknown): value is ScenarioId {
-  return typeof value === "string" && (SCENARIO_IDS as readonly string[]).includes(value);
-}
-
 /** What the Patient route must do for a request under a scenario. */
 export type ScenarioAction =
   | { kind: "proceed"; delayMs: number; truncateBody: boolean }
