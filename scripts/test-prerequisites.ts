@@ -43,13 +43,19 @@ export function ensureTestPrerequisites(): string | undefined {
   console.error(`Installing ${packages} from Debian for the test suite...`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  const install = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((r) => r.debianPackage)], {
-    stdio: "inherit",
-    env,
-  });
+  const install = spawnSync(
+    "apt-get",
+    ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((r) => r.debianPackage)],
+    {
+      stdio: "inherit",
+      env,
+    },
+  );
   if (update.status !== 0 || install.status !== 0) {
     return `Could not install ${packages}: run \`apt-get install -y ${packages}\` yourself, then \`npm test\` again.`;
   }
   const still = missing.filter((r) => !r.present());
-  return still.length === 0 ? undefined : `${still.map((r) => r.name).join(" and ")} still missing after installing ${packages}.`;
+  return still.length === 0
+    ? undefined
+    : `${still.map((r) => r.name).join(" and ")} still missing after installing ${packages}.`;
 }

@@ -23,7 +23,9 @@ async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -65,23 +67,54 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const name = `${CLUSTER_PREFIX}${process.pid}`;
     execFileSync(
       "pg_createcluster",
-      [version, name, "-p", String(port), "--start", "-o", "fsync=off", "-o", "synchronous_commit=off", "-o", "max_connections=200", "--", "-A", "trust"],
+      [
+        version,
+        name,
+        "-p",
+        String(port),
+        "--start",
+        "-o",
+        "fsync=off",
+        "-o",
+        "synchronous_commit=off",
+        "-o",
+        "max_connections=200",
+        "--",
+        "-A",
+        "trust",
+      ],
       { stdio: "ignore" },
     );
-    return { url, stop: () => void spawnSync("pg_dropcluster", [version, name, "--stop"], { stdio: "ignore" }) };
+    return {
+      url,
+      stop: () => void spawnSync("pg_dropcluster", [version, name, "--stop"], { stdio: "ignore" }),
+    };
   }
 
   const dir = mkdtempSync(join(tmpdir(), "ncrs-pg-"));
-  execFileSync(join(bin, "initdb"), ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres"], { stdio: "ignore" });
+  execFileSync(join(bin, "initdb"), ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres"], {
+    stdio: "ignore",
+  });
   execFileSync(
     join(bin, "pg_ctl"),
-    ["-D", join(dir, "data"), "-w", "-l", join(dir, "log"), "-o", `-p ${port} -k ${dir} -F -c max_connections=200`, "start"],
+    [
+      "-D",
+      join(dir, "data"),
+      "-w",
+      "-l",
+      join(dir, "log"),
+      "-o",
+      `-p ${port} -k ${dir} -F -c max_connections=200`,
+      "start",
+    ],
     { stdio: "ignore" },
   );
   return {
     url,
     stop: () => {
-      spawnSync(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "stop"], { stdio: "ignore" });
+      spawnSync(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "stop"], {
+        stdio: "ignore",
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };

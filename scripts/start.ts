@@ -1,0 +1,70 @@
+/**
+ * `npm start`: the whole thing on one machine. Starts the local simulators of the national
+ * services in this process, then runs the service (src/main.ts) as a child process configured to
+ * use them. Settings already in the environment win, so any simulator can be swapped for a real
+ * service; SIMULATORS=none starts none (every CIS2_* setting must then be given).
+ */
+import { spawn } from "node:child_process";
+import { startCis2Simulator } from "../simulators/cis2/server.ts";
+import { startPdsSimulator } from "../simulators/pds/server.ts";
+
+const APP_PORT = Number(process.env["PORT"] ?? 3000);
+const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
+const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
+const wanted = new Set(
+  (process.env["SIMULATORS"] ?? "cis2,pds")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s && s !== "none"),
+);
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+const env: Record<string, string> = {};
+const closers: (() => Promise<void>)[] = [];
+
+if (wanted.has("cis2")) {
+  const cis2 = await startCis2Simulator({
+    port: Number(process.env["CIS2_SIM_PORT"] ?? 3101),
+    log,
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_name: "NCRS Connect (local)",
+        token_endpoint_auth_method: "private_key_jwt",
+        jwks_uri: `${PUBLIC_URL}/.well-known/jwks.json`,
+        jwks_uri_signing_algorithm: "RS512",
+        redirect_uris: [`${PUBLIC_URL}/auth/callback`],
+        backchannel_logout_uri: `${PUBLIC_URL}/auth/backchannel-logout`,
+        post_logout_redirect_uris: [`${PUBLIC_URL}/`],
+      },
+    ],
+  });
+  closers.push(() => cis2.close());
+  Object.assign(env, { CIS2_ISSUER: cis2.issuer, CIS2_CLIENT_ID: CLIENT_ID, DEV_ALLOW_HTTP_CIS2: "true" });
+  log(`CIS2 simulator: ${cis2.issuer} (test users and "remove smartcard" at ${cis2.baseUrl}/sim/)`);
+}
+
+if (wanted.has("pds")) {
+  const pds = await startPdsSimulator({ port: Number(process.env["PDS_SIM_PORT"] ?? 3102), log });
+  closers.push(() => pds.close());
+  Object.assign(env, { PDS_BASE_URL: pds.baseUrl });
+  log(`PDS simulator: ${pds.baseUrl}`);
+}
+
+env["DEV_SIMULATED_SERVICES"] = [...wanted].join(",");
+
+const child = spawn(process.execPath, ["src/main.ts"], {
+  stdio: "inherit",
+  env: { ...env, ...process.env, PORT: String(APP_PORT), PUBLIC_URL },
+});
+
+async function shutdown(code: number): Promise<never> {
+  await Promise.allSettled(closers.map((close) => close()));
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => void shutdown(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,169 @@
+/**
+ * Composition root: builds adapters from configuration, hands them to services, registers the
+ * route plugins. It never listens (main.ts does), so tests build exactly what production runs.
+ */
+import { join } from "node:path";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
+import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
+import { createEventBus, type Events } from "./domain-events.ts";
+import { subscribeDomainMetrics } from "./ops/domain-metrics.ts";
+import { opsRoutes } from "./ops/ops.routes.ts";
+import { type Clock, systemClock } from "./platform/clock.ts";
+import { registerErrorHandling } from "./platform/http/error-handler.ts";
+import { registerHttpMetrics } from "./platform/http/http-metrics.ts";
+import { registerRequestContext, requestIdServerOptions } from "./platform/http/request-context.ts";
+import { registerSecurity } from "./platform/http/security.ts";
+import { fileSecret } from "./platform/key-store.ts";
+import { createLogger } from "./platform/logger.ts";
+import { type Database, openDatabase } from "./storage/database.ts";
+import { migrateToLatest } from "./storage/migrate.ts";
+import { registerAssets, stylesheet } from "./web/assets.ts";
+import { authRoutes } from "./web/routes/auth.routes.ts";
+import { jwksRoutes } from "./web/routes/jwks.routes.ts";
+import { sessionRoutes } from "./web/routes/session.routes.ts";
+import { startRoutes } from "./web/routes/start.routes.ts";
+import { workstationRoutes } from "./web/routes/workstations.routes.ts";
+import { cookieNames, registerSessionContext } from "./web/session-context.ts";
+import { registerViews } from "./web/view-engine.ts";
+
+export const VERSION = "0.1.0";
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** An already-open database (tests share one across app instances); otherwise DATABASE_URL. */
+  readonly database?: Database;
+}
+
+export interface BuiltApp {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly database: Database;
+  readonly events: Events;
+  readonly identity: Identity;
+  readonly registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function buildApp(options: AppOptions): Promise<BuiltApp> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const database =
+    options.database ??
+    openDatabase(config.databaseUrl, {
+      poolMax: config.databasePoolMax,
+      onConnectionError: (error) =>
+        logger.warn({ err: error }, "database connection lost; the pool will reconnect"),
+    });
+  await migrateToLatest(database);
+
+  const events = createEventBus();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const keysDir = join(config.dataDir, "keys");
+  const identity = await buildIdentity({ config, database, events, clock, keysDir });
+  subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+    ...requestIdServerOptions,
+  });
+  const cookies = cookieNames(config.secureCookies);
+  const unsafe = unsafeSwitchesOn(config);
+
+  registerRequestContext(app);
+  await registerSecurity(app, {
+    cookieSecret: config.cookieSecret ?? fileSecret(keysDir, "cookie-secret"),
+    secureCookies: config.secureCookies,
+    formActionOrigins: [],
+    csrfUserInfo: (request) => request.session?.id ?? "",
+  });
+  registerHttpMetrics(app, registry);
+  registerSessionContext(app, {
+    sessions: identity.sessions,
+    cookies,
+    secureCookies: config.secureCookies,
+    rolePolicy: identity.rolePolicy,
+  });
+  const sheet = stylesheet(join(config.dataDir, "cache"));
+  await registerViews(app, {
+    stylesheetUrl: sheet.url,
+    rolePolicy: identity.rolePolicy,
+    idleWarningSeconds: config.idleWarningSeconds,
+    developmentBanner:
+      unsafe.length > 0
+        ? `Simulated national services and unsafe switches are on: ${unsafe.join(", ")}.`
+        : null,
+  });
+  registerErrorHandling(app, (_request, reply, view) =>
+    reply.renderPage("error", { error: view.definition, correlationId: view.correlationId }),
+  );
+  await registerAssets(app, sheet);
+
+  await app.register(startRoutes);
+  await app.register(authRoutes, {
+    signIn: identity.signIn,
+    sessions: identity.sessions,
+    backchannel: identity.backchannel,
+    workstations: identity.workstations,
+    cookies,
+    secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
+    signInTtlSeconds: config.cis2LoginTtlSeconds,
+    signInRateLimit: config.signInRateLimitPerMinute,
+    logoutRateLimit: config.logoutRateLimitPerMinute,
+  });
+  await app.register(sessionRoutes, {
+    sessions: identity.sessions,
+    idleWarningSeconds: config.idleWarningSeconds,
+  });
+  await app.register(workstationRoutes, {
+    workstations: identity.workstations,
+    cookies,
+    secureCookies: config.secureCookies,
+  });
+  await app.register(jwksRoutes, { keys: identity.keys });
+  await app.register(opsRoutes, {
+    registry,
+    startedAt: clock.now(),
+    version: VERSION,
+    readiness: [
+      {
+        name: "database",
+        check: () => identity.sessionRepository.countActive(clock.now()).then(() => undefined),
+      },
+      { name: "cis2", check: () => identity.provider.checkReachable() },
+    ],
+  });
+
+  const housekeeping = setInterval(
+    () =>
+      void identity
+        .housekeeping()
+        .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed")),
+    10 * 60_000,
+  );
+  housekeeping.unref();
+
+  return {
+    app,
+    config,
+    database,
+    events,
+    identity,
+    registry,
+    async close() {
+      clearInterval(housekeeping);
+      await app.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { renderConfigurationDoc } from "./config-docs.ts";
+import { ConfigError, loadConfig, unsafeSwitchesOn } from "./load-config.ts";
+
+const minimal = {
+  CIS2_ISSUER:
+    "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
+  CIS2_CLIENT_ID: "969567331415.apps.national",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+describe("configuration", () => {
+  it("applies documented defaults and derives the public URL and database", () => {
+    const config = loadConfig(minimal);
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe("http://localhost:3000");
+    expect(config.databaseUrl).toMatch(/^sqlite:.*data\/ncrs-connect\.db$/);
+    expect(config.cis2Scopes).toContain("selectedrole");
+    expect(config.secureCookies).toBe(false);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("keeps the issuer exactly as given, explicit :443 included", () => {
+    expect(loadConfig(minimal).cis2Issuer).toBe(minimal.CIS2_ISSUER);
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({
+      PORT: "eighty",
+      CIS2_CLIENT_ID: "",
+      SESSION_SINGLE_PER_USER: "yes",
+      DATABASE_URL: "mysql://x",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "CIS2_CLIENT_ID",
+      "CIS2_ISSUER",
+      "DATABASE_URL",
+      "PORT",
+      "SESSION_SINGLE_PER_USER",
+    ]);
+  });
+
+  it("refuses an http issuer unless the development switch is on, and then names the switch", () => {
+    const local = {
+      ...minimal,
+      CIS2_ISSUER: "http://localhost:3101/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
+    };
+    expect(problemsOf(local)).toEqual([
+      expect.stringMatching(/^CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP_CIS2=true/),
+    ]);
+    const config = loadConfig({ ...local, DEV_ALLOW_HTTP_CIS2: "true", DEV_SIMULATED_SERVICES: "cis2" });
+    expect(unsafeSwitchesOn(config)).toEqual(["DEV_ALLOW_HTTP_CIS2=true", "DEV_SIMULATED_SERVICES=cis2"]);
+  });
+
+  it("requires a client secret only for client_secret_post", () => {
+    expect(problemsOf({ ...minimal, CIS2_CLIENT_AUTH: "client_secret_post" })).toEqual([
+      "CIS2_CLIENT_SECRET: required when CIS2_CLIENT_AUTH is client_secret_post",
+    ]);
+  });
+
+  it("uses secure cookies when served over https", () => {
+    expect(loadConfig({ ...minimal, PUBLIC_URL: "https://ncrs.example.nhs.uk/" })).toMatchObject({
+      publicUrl: "https://ncrs.example.nhs.uk",
+      secureCookies: true,
+    });
+  });
+
+  it("parses the amr-to-authenticator table and rejects a malformed one", () => {
+    expect(loadConfig(minimal).cis2AmrAuthenticators["N3_SMARTCARD"]).toBe("smartcard-identity-agent");
+    expect(problemsOf({ ...minimal, CIS2_AMR_AUTHENTICATORS: "N3_SMARTCARD" })).toEqual([
+      expect.stringMatching(/^CIS2_AMR_AUTHENTICATORS/),
+    ]);
+  });
+
+  it("keeps docs/configuration.md in step with the settings table (npm run docs:config)", () => {
+    const doc = readFileSync(new URL("../../docs/configuration.md", import.meta.url), "utf8");
+    expect(doc).toBe(renderConfigurationDoc());
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Parses the environment once at start against the settings table, reports every problem together,
+ * and returns a frozen configuration that is passed to whatever needs it.
+ */
+import { resolve } from "node:path";
+import type { z } from "zod";
+import { type Settings, settings } from "./settings.ts";
+
+type Parsed = { readonly [K in keyof Settings]: z.output<Settings[K]["schema"]> };
+
+export type Config = Omit<Parsed, "publicUrl" | "databaseUrl"> & {
+  /** External base URL without a trailing slash. */
+  readonly publicUrl: string;
+  readonly databaseUrl: string;
+  /** True when served over https: cookies get `Secure` and the `__Host-` prefix. */
+  readonly secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Parses `env` (usually `process.env`); throws ConfigError listing all problems. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings)) {
+    const raw = nonEmpty(env[s.env]) ?? s.default;
+    const result = s.schema.safeParse(raw);
+    if (result.success) parsed[key] = result.data;
+    else problems.push(`${s.env}: ${result.error.issues.map((i) => i.message).join("; ")}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = derive(parsed as Parsed);
+  problems.push(...crossChecks(config));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function derive(p: Parsed): Config {
+  const publicUrl = (p.publicUrl ?? `http://localhost:${p.port}`).replace(/\/+$/, "");
+  const databaseUrl = p.databaseUrl ?? `sqlite:${resolve(p.dataDir, "ncrs-connect.db")}`;
+  return { ...p, publicUrl, databaseUrl, secureCookies: publicUrl.startsWith("https:") };
+}
+
+function crossChecks(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.cis2ClientAuth === "client_secret_post" && !c.cis2ClientSecret) {
+    problems.push("CIS2_CLIENT_SECRET: required when CIS2_CLIENT_AUTH is client_secret_post");
+  }
+  if (c.cis2Issuer.startsWith("http:") && !c.allowInsecureCis2) {
+    problems.push("CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP_CIS2=true (local simulator only)");
+  }
+  if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {
+    problems.push("SESSION_IDLE_WARNING_SECONDS: must be shorter than every idle timeout");
+  }
+  return problems;
+}
+
+/** The unsafe development switches that are on, for the start-up log and the operations page. */
+export function unsafeSwitchesOn(config: Config): string[] {
+  const on: string[] = [];
+  if (config.allowInsecureCis2) on.push(`${settings.allowInsecureCis2.env}=true`);
+  if (config.simulatedServices.length > 0) {
+    on.push(`${settings.simulatedServices.env}=${config.simulatedServices.join(",")}`);
+  }
+  return on;
+}

@@ -1,0 +1,372 @@
+/**
+ * Every setting the service reads, in one table: environment variable, schema, default and meaning.
+ * The table is the single source for parsing (`load-config.ts`) and for `docs/configuration.md`.
+ */
+import { z } from "zod";
+
+export type SettingGroup =
+  | "Server"
+  | "Storage"
+  | "CIS2 sign-in"
+  | "Roles"
+  | "Sessions"
+  | "Security"
+  | "Development";
+
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  readonly env: string;
+  readonly group: SettingGroup;
+  readonly schema: S;
+  /** Raw (string) default, as documented; absent means required or optional without default. */
+  readonly default?: string;
+  readonly description: string;
+  /** A secret: never has a default, never logged. */
+  readonly secret?: true;
+  /** An unsafe development convenience: announced in the log and on the operations page when on. */
+  readonly unsafe?: true;
+}
+
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
+  return s;
+}
+
+export const settings = {
+  port: setting({
+    env: "PORT",
+    group: "Server",
+    schema: nonNegativeInt.max(65535),
+    default: "3000",
+    description: "TCP port the web server listens on (0 picks a free one).",
+  }),
+  host: setting({
+    env: "HOST",
+    group: "Server",
+    schema: z.string().min(1),
+    default: "127.0.0.1",
+    description: "Interface the web server binds to.",
+  }),
+  publicUrl: setting({
+    env: "PUBLIC_URL",
+    group: "Server",
+    schema: httpUrl.optional(),
+    description:
+      "External base URL (scheme, host, port) browsers and CIS2 use to reach the service. Defaults to http://localhost:PORT. Cookies get `Secure` and the `__Host-` prefix when this is https.",
+  }),
+  trustProxy: setting({
+    env: "TRUST_PROXY",
+    group: "Server",
+    schema: bool,
+    default: "false",
+    description: "Trust X-Forwarded-* headers from a reverse proxy in front of the service.",
+  }),
+  bodyLimitBytes: setting({
+    env: "BODY_LIMIT_BYTES",
+    group: "Server",
+    schema: positiveInt,
+    default: "65536",
+    description: "Largest request body accepted; larger ones get 413.",
+  }),
+  logLevel: setting({
+    env: "LOG_LEVEL",
+    group: "Server",
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    default: "info",
+    description: "pino log level.",
+  }),
+  dataDir: setting({
+    env: "DATA_DIR",
+    group: "Storage",
+    schema: z.string().min(1),
+    default: "./data",
+    description: "Folder for the embedded database, generated keys and caches (git-ignored).",
+  }),
+  databaseUrl: setting({
+    env: "DATABASE_URL",
+    group: "Storage",
+    schema: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "must start with sqlite: or postgres://")
+      .optional(),
+    description:
+      "`sqlite:<file>` (embedded, default `sqlite:<DATA_DIR>/ncrs-connect.db`) or `postgres://…` for several instances.",
+  }),
+  databasePoolMax: setting({
+    env: "DATABASE_POOL_MAX",
+    group: "Storage",
+    schema: positiveInt,
+    default: "10",
+    description: "PostgreSQL connection pool size per instance.",
+  }),
+
+  cis2Issuer: setting({
+    env: "CIS2_ISSUER",
+    group: "CIS2 sign-in",
+    schema: httpUrl,
+    description:
+      "CIS2 issuer exactly as CIS2 emits it, including an explicit port (INT: `https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare`).",
+  }),
+  cis2ClientId: setting({
+    env: "CIS2_CLIENT_ID",
+    group: "CIS2 sign-in",
+    schema: z.string().min(1),
+    description: "Client id issued by CIS2 (Connection Manager).",
+  }),
+  cis2ClientAuth: setting({
+    env: "CIS2_CLIENT_AUTH",
+    group: "CIS2 sign-in",
+    schema: z.enum(["private_key_jwt", "client_secret_post"]),
+    default: "private_key_jwt",
+    description:
+      "Token-endpoint client authentication. `private_key_jwt` signs with keys generated under DATA_DIR and published at /.well-known/jwks.json.",
+  }),
+  cis2ClientSecret: setting({
+    env: "CIS2_CLIENT_SECRET",
+    group: "CIS2 sign-in",
+    schema: z.string().min(16).optional(),
+    secret: true,
+    description: "Client secret, only for `client_secret_post`.",
+  }),
+  cis2SigningAlg: setting({
+    env: "CIS2_SIGNING_ALG",
+    group: "CIS2 sign-in",
+    schema: z.enum(["RS512", "RS256"]),
+    default: "RS512",
+    description: "Algorithm of the private_key_jwt client assertion (as registered in Connection Manager).",
+  }),
+  cis2AssertionAudience: setting({
+    env: "CIS2_ASSERTION_AUDIENCE",
+    group: "CIS2 sign-in",
+    schema: z.enum(["token_endpoint", "issuer"]),
+    default: "token_endpoint",
+    description:
+      "`aud` of the client assertion: the token endpoint URL (as NHS consumers send) or the issuer.",
+  }),
+  cis2Scopes: setting({
+    env: "CIS2_SCOPES",
+    group: "CIS2 sign-in",
+    schema: list,
+    default: "openid,profile,email,nhsperson,associatedorgs,nationalrbacaccess,selectedrole",
+    description: "Scopes requested at sign-in; `changedrole` replaces `selectedrole` when changing role.",
+  }),
+  cis2AcrValues: setting({
+    env: "CIS2_ACR_VALUES",
+    group: "CIS2 sign-in",
+    schema: z.string().min(1),
+    default: "AAL2_OR_AAL3_ANY",
+    description: "`acr_values` sent to CIS2 (`AAL2_OR_AAL3_ANY` or `AAL3_ANY`).",
+  }),
+  cis2AcceptedAcr: setting({
+    env: "CIS2_ACCEPTED_ACR",
+    group: "CIS2 sign-in",
+    schema: list,
+    default: "AAL2_OR_AAL3_ANY,AAL3_ANY",
+    description: "`acr` values accepted in the ID token.",
+  }),
+  cis2MinAuthenticationAssurance: setting({
+    env: "CIS2_MIN_AAL",
+    group: "CIS2 sign-in",
+    schema: z.coerce.number().int().min(1).max(3),
+    default: "2",
+    description: "Lowest `authentication_assurance_level` accepted.",
+  }),
+  cis2MinIdentityAssurance: setting({
+    env: "CIS2_MIN_IAL",
+    group: "CIS2 sign-in",
+    schema: z.coerce.number().int().min(1).max(3),
+    default: "3",
+    description: "Lowest `id_assurance_level` accepted.",
+  }),
+  cis2MaxAgeSeconds: setting({
+    env: "CIS2_MAX_AGE_SECONDS",
+    group: "CIS2 sign-in",
+    schema: positiveInt,
+    default: "300",
+    description: "`max_age` sent with `prompt=login`; `auth_time` older than this (plus skew) is refused.",
+  }),
+  cis2ClockSkewSeconds: setting({
+    env: "CIS2_CLOCK_SKEW_SECONDS",
+    group: "CIS2 sign-in",
+    schema: nonNegativeInt.max(120),
+    default: "5",
+    description: "Clock skew tolerated on `exp`, `iat` and `auth_time`.",
+  }),
+  cis2HttpTimeoutMs: setting({
+    env: "CIS2_HTTP_TIMEOUT_MS",
+    group: "CIS2 sign-in",
+    schema: positiveInt,
+    default: "5000",
+    description: "Timeout for each call to CIS2 (discovery, token, userinfo, JWKS).",
+  }),
+  cis2DiscoveryCacheSeconds: setting({
+    env: "CIS2_DISCOVERY_CACHE_SECONDS",
+    group: "CIS2 sign-in",
+    schema: positiveInt,
+    default: "3600",
+    description: "How long the discovery document is cached (NHS suggests up to an hour).",
+  }),
+  cis2LoginTtlSeconds: setting({
+    env: "CIS2_LOGIN_TTL_SECONDS",
+    group: "CIS2 sign-in",
+    schema: positiveInt,
+    default: "600",
+    description: "How long a started sign-in (state, nonce, PKCE verifier) stays usable.",
+  }),
+  cis2AmrAuthenticators: setting({
+    env: "CIS2_AMR_AUTHENTICATORS",
+    group: "CIS2 sign-in",
+    schema: z.string().transform((v, ctx) => parseAmrMap(v, ctx)),
+    default:
+      "N3_SMARTCARD=smartcard-identity-agent,CIS2_SMARTCARD=smartcard-connect,FIDO2=security-key,WINDOWS_HELLO=windows-hello,IOS=ipad-app,TOTP=authenticator-app,NHSMAIL=nhsmail,PASSKEY=passkey",
+    description:
+      "How `amr` values map to authenticator kinds (drives help content). Values beyond N3_SMARTCARD are inferred; confirm in INT.",
+  }),
+
+  clinicalActivityCodes: setting({
+    env: "ROLE_CLINICAL_ACTIVITY_CODES",
+    group: "Roles",
+    schema: list,
+    default: "B0264,B0360",
+    description:
+      "A role with any of these national RBAC activity codes may use the clinical pages and launch NCRS.",
+  }),
+  adminActivityCodes: setting({
+    env: "ROLE_ADMIN_ACTIVITY_CODES",
+    group: "Roles",
+    schema: list,
+    default: "B0062",
+    description: "A role with any of these activity codes may use the support and administration pages.",
+  }),
+
+  sharedIdleSeconds: setting({
+    env: "SESSION_SHARED_IDLE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "900",
+    description: "Idle timeout on shared workstations and unregistered browsers.",
+  }),
+  sharedAbsoluteSeconds: setting({
+    env: "SESSION_SHARED_ABSOLUTE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "43200",
+    description: "Absolute session lifetime on shared workstations and unregistered browsers.",
+  }),
+  personalIdleSeconds: setting({
+    env: "SESSION_PERSONAL_IDLE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "1800",
+    description: "Idle timeout on registered personal devices.",
+  }),
+  personalAbsoluteSeconds: setting({
+    env: "SESSION_PERSONAL_ABSOLUTE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "43200",
+    description: "Absolute session lifetime on registered personal devices.",
+  }),
+  tabletIdleSeconds: setting({
+    env: "SESSION_TABLET_IDLE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "900",
+    description: "Idle timeout on registered tablets.",
+  }),
+  tabletAbsoluteSeconds: setting({
+    env: "SESSION_TABLET_ABSOLUTE_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "43200",
+    description: "Absolute session lifetime on registered tablets.",
+  }),
+  idleWarningSeconds: setting({
+    env: "SESSION_IDLE_WARNING_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "120",
+    description: 'How long before idle expiry the page warns and offers "Stay signed in".',
+  }),
+  touchIntervalSeconds: setting({
+    env: "SESSION_TOUCH_INTERVAL_SECONDS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "15",
+    description:
+      "Activity is written to the database at most this often per session (bounds write load; idle expiry is accurate to this).",
+  }),
+  singleSessionPerUser: setting({
+    env: "SESSION_SINGLE_PER_USER",
+    group: "Sessions",
+    schema: bool,
+    default: "false",
+    description:
+      "End a user's other sessions when they sign in (NHS recommends one active session per user).",
+  }),
+
+  cookieSecret: setting({
+    env: "COOKIE_SECRET",
+    group: "Security",
+    schema: z.string().min(32).optional(),
+    secret: true,
+    description:
+      "Key for signed cookies and CSRF tokens. Generated under DATA_DIR at first start when unset; set it (the same on every instance) when running several.",
+  }),
+  signInRateLimitPerMinute: setting({
+    env: "RATE_LIMIT_SIGN_IN_PER_MINUTE",
+    group: "Security",
+    schema: positiveInt,
+    default: "30",
+    description: "Sign-in and callback requests allowed per client address per minute.",
+  }),
+  logoutRateLimitPerMinute: setting({
+    env: "RATE_LIMIT_LOGOUT_PER_MINUTE",
+    group: "Security",
+    schema: positiveInt,
+    default: "60",
+    description: "Log-out and back-channel log-out requests allowed per client address per minute.",
+  }),
+
+  allowInsecureCis2: setting({
+    env: "DEV_ALLOW_HTTP_CIS2",
+    group: "Development",
+    schema: bool,
+    default: "false",
+    unsafe: true,
+    description: "Allow an `http:` CIS2 issuer (the local simulator). Never on outside development.",
+  }),
+  simulatedServices: setting({
+    env: "DEV_SIMULATED_SERVICES",
+    group: "Development",
+    schema: list,
+    default: "",
+    unsafe: true,
+    description:
+      "National services answered by local simulators (e.g. `cis2`); announced at start and on the operations page.",
+  }),
+} as const;
+
+export type Settings = typeof settings;
+
+function parseAmrMap(value: string, ctx: z.RefinementCtx): Readonly<Record<string, string>> {
+  const map: Record<string, string> = {};
+  for (const pair of value.split(",").filter((p) => p.trim().length > 0)) {
+    const [amr, kind] = pair.split("=").map((s) => s.trim());
+    if (!amr || !kind) {
+      ctx.addIssue({ code: "custom", message: `"${pair}" is not AMR=kind` });
+      continue;
+    }
+    map[amr] = kind;
+  }
+  return Object.freeze(map);
+}

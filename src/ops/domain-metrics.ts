@@ -1,0 +1,52 @@
+/**
+ * Metrics that follow the domain events: sign-ins, failures by code, sessions by authenticator and
+ * end reason, back-channel logouts by outcome, and active sessions. Labels are codes and kinds,
+ * never identifiers.
+ */
+import { Counter, Gauge, type Registry } from "prom-client";
+import type { Events } from "../domain-events.ts";
+
+export function subscribeDomainMetrics(
+  events: Events,
+  registry: Registry,
+  countActiveSessions: () => Promise<number>,
+): void {
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const signInStarted = counter("ncrs_sign_in_started_total", "Sign-ins started", ["purpose"]);
+  const signInFailed = counter("ncrs_sign_in_failed_total", "Sign-ins that failed, by error code and step", [
+    "code",
+    "step",
+  ]);
+  const sessionsStarted = counter(
+    "ncrs_sessions_started_total",
+    "Sessions started, by authenticator and device profile",
+    ["authenticator", "profile"],
+  );
+  const sessionsEnded = counter("ncrs_sessions_ended_total", "Sessions ended, by reason", ["reason"]);
+  const backchannel = counter("ncrs_backchannel_logout_total", "Back-channel logout requests, by outcome", [
+    "outcome",
+    "code",
+  ]);
+
+  new Gauge({
+    name: "ncrs_sessions_active",
+    help: "Sessions currently active",
+    registers: [registry],
+    async collect() {
+      this.set(await countActiveSessions());
+    },
+  });
+
+  events.on("sign_in.started", (e) => void signInStarted.inc({ purpose: e.purpose }));
+  events.on("sign_in.failed", (e) => void signInFailed.inc({ code: e.code, step: e.step }));
+  events.on(
+    "session.started",
+    (e) => void sessionsStarted.inc({ authenticator: e.authenticator, profile: e.deviceProfile }),
+  );
+  events.on("session.ended", (e) => void sessionsEnded.inc({ reason: e.reason }));
+  events.on(
+    "backchannel_logout.received",
+    (e) => void backchannel.inc({ outcome: e.outcome, code: e.code ?? "none" }),
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The one place errors become responses. Catalogue errors keep their status and safe message;
+ * framework errors (validation, body size, CSRF, rate limit) are mapped into the catalogue; anything
+ * else is a 500 with no detail. People get a page, API clients JSON; both carry the code and the
+ * correlation id, and every error is logged once with its cause.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AppError, type ErrorDefinition } from "../errors.ts";
+import { platformErrors } from "../platform.errors.ts";
+import { StepFailed } from "../steps.ts";
+
+export interface ErrorView {
+  readonly definition: ErrorDefinition;
+  readonly correlationId: string;
+}
+
+export type ErrorPageRenderer = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: ErrorView,
+) => Promise<string>;
+
+const FRAMEWORK_ERRORS: Readonly<Record<string, ErrorDefinition>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: platformErrors.body_too_large,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: platformErrors.unsupported_media_type,
+  FST_ERR_CTP_EMPTY_JSON_BODY: platformErrors.invalid,
+  FST_ERR_CTP_INVALID_JSON_BODY: platformErrors.invalid,
+  FST_CSRF_INVALID_TOKEN: platformErrors.csrf_invalid,
+  FST_CSRF_MISSING_SECRET: platformErrors.csrf_invalid,
+  FST_ERR_VALIDATION: platformErrors.invalid,
+};
+
+/** Turns anything thrown into a catalogue error. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as Partial<FastifyError> & { validation?: unknown };
+  const known = e.code ? FRAMEWORK_ERRORS[e.code] : undefined;
+  if (known) return new AppError(known, { cause: error });
+  if (e.validation)
+    return new AppError(platformErrors.invalid, { cause: error, details: { problem: e.message } });
+  if (e.statusCode === 429) return new AppError(platformErrors.rate_limited, { cause: error });
+  if (e.statusCode === 400) return new AppError(platformErrors.invalid, { cause: error });
+  if (e.statusCode === 413) return new AppError(platformErrors.body_too_large, { cause: error });
+  if (e.statusCode === 415) return new AppError(platformErrors.unsupported_media_type, { cause: error });
+  return new AppError(platformErrors.internal, { cause: error });
+}
+
+/** Whether the caller wants JSON: API routes, or clients that do not ask for HTML. */
+export function wantsJson(request: FastifyRequest): boolean {
+  if (request.routeOptions.config?.json === true) return true;
+  const accept = request.headers.accept ?? "";
+  return !accept.includes("text/html") && (accept.includes("json") || accept === "" || accept === "*/*");
+}
+
+export function registerErrorHandling(app: FastifyInstance, renderPage: ErrorPageRenderer): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const appError = toAppError(error);
+    logError(request, appError);
+    return sendError(request, reply, appError, renderPage);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const appError = new AppError(platformErrors.not_found);
+    request.log.info({ code: appError.code }, "no route");
+    return sendError(request, reply, appError, renderPage);
+  });
+}
+
+function logError(request: FastifyRequest, error: AppError): void {
+  const entry = {
+    code: error.code,
+    status: error.status,
+    ...(error instanceof StepFailed ? { step: error.step } : {}),
+    ...(error.cause === undefined ? {} : { err: error.cause }),
+  };
+  if (error.status >= 500) request.log.error(entry, error.definition.title);
+  else request.log.warn(entry, error.definition.title);
+}
+
+async function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  renderPage: ErrorPageRenderer,
+) {
+  const correlationId = request.correlationId;
+  reply.code(error.status).header("cache-control", "no-store");
+  if (error.status === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", "60");
+  if (wantsJson(request)) {
+    return reply.type("application/json").send({
+      error: { code: error.code, message: error.definition.message, ...(error.details ?? {}) },
+      correlationId,
+    });
+  }
+  let html: string;
+  try {
+    html = await renderPage(request, reply, { definition: error.definition, correlationId });
+  } catch (renderError) {
+    request.log.error({ err: renderError }, "error page could not be rendered");
+    html = plainErrorPage(error.definition, correlationId);
+  }
+  return reply.type("text/html; charset=utf-8").send(html);
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+/** Used only when the templated error page itself fails. */
+function plainErrorPage(definition: ErrorDefinition, correlationId: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(definition.title)}</title></head><body><main><h1>${escapeHtml(definition.title)}</h1><p>${escapeHtml(definition.message)}</p><p>Error code ${escapeHtml(definition.code)}, reference ${escapeHtml(correlationId)}</p></main></body></html>`;
+}

@@ -1,0 +1,39 @@
+/**
+ * Puts the request and correlation ids on the request, on the response headers and on every log
+ * line of the request (through Fastify's child-logger factory).
+ */
+import { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import { CORRELATION_ID_HEADER, correlationIdFor, REQUEST_ID_HEADER, requestIdFor } from "./request-ids.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    correlationId: string;
+  }
+  interface FastifyContextConfig {
+    /** Errors from this route are answered as JSON even to browsers. */
+    json?: boolean;
+  }
+}
+
+/** Server options that make Fastify take ids from the caller and log them on every line. */
+export const requestIdServerOptions: Pick<
+  FastifyServerOptions,
+  "genReqId" | "logController" | "childLoggerFactory"
+> = {
+  genReqId: requestIdFor,
+  logController: new LogController({ requestIdLogLabel: "requestId" }),
+  childLoggerFactory(logger, bindings, options, rawRequest) {
+    const requestId = String(bindings["requestId"] ?? "");
+    const correlationId = correlationIdFor(rawRequest as Parameters<typeof correlationIdFor>[0], requestId);
+    return logger.child({ ...bindings, correlationId }, options);
+  },
+};
+
+export function registerRequestContext(app: FastifyInstance): void {
+  app.decorateRequest("correlationId", "");
+  app.addHook("onRequest", async (request, reply) => {
+    request.correlationId = correlationIdFor(request.raw, request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
+    reply.header(CORRELATION_ID_HEADER, request.correlationId);
+  });
+}

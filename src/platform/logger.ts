@@ -1,0 +1,67 @@
+/**
+ * pino, configured so that tokens, cookies and NHS numbers never reach a log: known secret fields
+ * are redacted by path, and every string is scrubbed of anything shaped like an NHS number
+ * (ten digits, optionally spaced 3 3 4). Over-redaction is the safe failure.
+ */
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
+
+const NHS_NUMBER_SHAPE = /(?<![\d])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d])/g;
+export const NHS_NUMBER_MASK = "[nhs-number]";
+
+const REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "*.access_token",
+  "*.id_token",
+  "*.refresh_token",
+  "*.logout_token",
+  "*.code_verifier",
+  "*.client_secret",
+  "*.password",
+  "*.nhsNumber",
+  "access_token",
+  "id_token",
+  "logout_token",
+  "nhsNumber",
+];
+
+/** Replaces NHS-number-shaped digit runs in a string. */
+export function scrubNhsNumbers(text: string): string {
+  return text.replace(NHS_NUMBER_SHAPE, NHS_NUMBER_MASK);
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return scrubNhsNumbers(value);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return scrub(pino.stdSerializers.err(value), depth + 1);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  return out;
+}
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    base: { service: "ncrs-connect" },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((a) => (typeof a === "string" ? scrubNhsNumbers(a) : a)) as Parameters<typeof method>,
+        );
+      },
+    },
+    serializers: {
+      err: pino.stdSerializers.err,
+      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url }),
+    },
+  };
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}

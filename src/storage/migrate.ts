@@ -1,0 +1,24 @@
+/**
+ * Runs the migration set at start. Migrations are TypeScript modules listed here in order (not
+ * discovered from the file system), so the set is explicit and the same on both dialects.
+ */
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import type { Database } from "./database.ts";
+import * as identity from "./migrations/0001-identity.ts";
+
+const migrations: Record<string, Migration> = {
+  "0001-identity": identity,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,111 @@
+/**
+ * Sign-in, change of role and log-out with CIS2, plus CIS2's back-channel logout. Handlers are
+ * thin: parse, call one service, map the result to a redirect or a response.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { BackchannelLogoutService } from "../../identity/backchannel-logout.service.ts";
+import type { SessionService } from "../../identity/session.service.ts";
+import { type SignInPurpose, type SignInService, safeReturnPath } from "../../identity/sign-in.service.ts";
+import type { WorkstationService } from "../../identity/workstation.service.ts";
+import { AppError } from "../../platform/errors.ts";
+import { randomToken } from "../../platform/secrets.ts";
+import type { CookieNames } from "../session-context.ts";
+
+export interface AuthRoutesDeps {
+  readonly signIn: SignInService;
+  readonly sessions: SessionService;
+  readonly backchannel: BackchannelLogoutService;
+  readonly workstations: WorkstationService;
+  readonly cookies: CookieNames;
+  readonly secureCookies: boolean;
+  readonly publicUrl: string;
+  readonly signInTtlSeconds: number;
+  readonly signInRateLimit: number;
+  readonly logoutRateLimit: number;
+}
+
+type ReturnQuery = { Querystring: { return_to?: string } };
+
+export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
+  const signInLimit = { rateLimit: { max: deps.signInRateLimit, timeWindow: "1 minute" } };
+  const logoutLimit = { rateLimit: { max: deps.logoutRateLimit, timeWindow: "1 minute" } };
+  const cookieOptions = { path: "/", httpOnly: true, sameSite: "lax", secure: deps.secureCookies } as const;
+
+  async function beginSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    purpose: SignInPurpose,
+    returnTo: string | null,
+  ) {
+    // One binding token per browser: the callback must arrive in the browser that started it.
+    let browserToken = request.cookies[deps.cookies.signIn];
+    if (!browserToken || browserToken.length < 32) browserToken = randomToken();
+    reply.setCookie(deps.cookies.signIn, browserToken, { ...cookieOptions, maxAge: deps.signInTtlSeconds });
+    const url = await deps.signIn.start(purpose, browserToken, returnTo, request.correlationId);
+    return reply.redirect(url.href, 303);
+  }
+
+  app.get<ReturnQuery>(
+    "/auth/login",
+    { config: { access: "public", ...signInLimit } },
+    async (request, reply) => beginSignIn(request, reply, "sign_in", safeReturnPath(request.query.return_to)),
+  );
+
+  app.get<ReturnQuery>(
+    "/auth/change-role",
+    { config: { access: "signed_in", ...signInLimit } },
+    async (request, reply) =>
+      beginSignIn(request, reply, "change_role", safeReturnPath(request.query.return_to) ?? "/home"),
+  );
+
+  app.get("/auth/callback", { config: { access: "public", ...signInLimit } }, async (request, reply) => {
+    const callbackUrl = new URL(request.url, deps.publicUrl);
+    const device = await deps.workstations.identify(request.cookies[deps.cookies.device]);
+    const completed = await deps.signIn.complete(
+      callbackUrl,
+      request.cookies[deps.cookies.signIn],
+      { workstationId: device.workstation?.id ?? null, profile: device.profile },
+      request.correlationId,
+    );
+    // A sign-in (or change of role) in a browser that already had a session replaces it.
+    if (request.session) await deps.sessions.end(request.session, "replaced", request.correlationId);
+    reply.clearCookie(deps.cookies.signIn, { path: "/" });
+    reply.setCookie(deps.cookies.session, completed.token, cookieOptions);
+    return reply.redirect(completed.returnTo ?? "/home", 303);
+  });
+
+  // Logging out of a session that has already ended needs no token: there is nothing left to protect.
+  const csrfIfSignedIn = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) =>
+    request.session ? app.csrfProtection(request, reply, done) : done();
+
+  app.post(
+    "/auth/logout",
+    { config: { access: "public", ...logoutLimit }, preHandler: csrfIfSignedIn },
+    async (request, reply) => {
+      if (request.session) await deps.sessions.end(request.session, "logout", request.correlationId);
+      reply.clearCookie(deps.cookies.session, { path: "/" });
+      return reply.redirect("/?signed_out=logout", 303);
+    },
+  );
+
+  app.post<{ Body: { logout_token?: unknown } }>(
+    "/auth/backchannel-logout",
+    { config: { access: "public", json: true, ...logoutLimit } },
+    async (request, reply) => {
+      try {
+        await deps.backchannel.handle(request.body?.logout_token, request.correlationId);
+        return reply.code(200).send();
+      } catch (error) {
+        if (!(error instanceof AppError) || (error.status >= 500 && error.status !== 501)) throw error;
+        request.log.warn({ code: error.code }, "back-channel logout refused");
+        // OIDC Back-Channel Logout: 400 with an OAuth-style body when invalid; 501 for an unknown sid.
+        const body = {
+          error: error.status === 501 ? "unknown_session" : "invalid_request",
+          error_description: error.definition.message,
+          code: error.code,
+        };
+        return reply.code(error.status).send(body);
+      }
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Who is asking: resolves the session cookie on every request (ending expired sessions), records
+ * activity at a bounded rate, and enforces each route's declared access level in one place.
+ * Routes declare `config.access`; a route that declares nothing is treated as needing a session.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sessionErrors } from "../identity/identity.errors.ts";
+import type { Session } from "../identity/identity.types.ts";
+import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
+import type { SessionService } from "../identity/session.service.ts";
+import { AppError } from "../platform/errors.ts";
+import { wantsJson } from "../platform/http/error-handler.ts";
+import { STATIC_PREFIXES } from "../platform/http/security.ts";
+
+export type Access = "public" | "signed_in" | "clinical" | "admin";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** false for requests that must not count as activity (e.g. the idle-timer's status poll). */
+    touch?: boolean;
+  }
+  interface FastifyRequest {
+    session: Session | null;
+    /** When the active session will expire for inactivity. */
+    idleExpiresAt: Date | null;
+    /** Why the session this browser presented is no longer usable. */
+    signedOutReason: string | null;
+  }
+}
+
+export interface CookieNames {
+  readonly session: string;
+  readonly signIn: string;
+  readonly device: string;
+}
+
+export function cookieNames(secure: boolean): CookieNames {
+  const prefix = secure ? "__Host-" : "";
+  return { session: `${prefix}ncrs_session`, signIn: `${prefix}ncrs_signin`, device: `${prefix}ncrs_device` };
+}
+
+export interface SessionContextDeps {
+  readonly sessions: SessionService;
+  readonly cookies: CookieNames;
+  readonly secureCookies: boolean;
+  readonly rolePolicy: RolePolicy;
+}
+
+export function registerSessionContext(app: FastifyInstance, deps: SessionContextDeps): void {
+  app.decorateRequest("session", null);
+  app.decorateRequest("idleExpiresAt", null);
+  app.decorateRequest("signedOutReason", null);
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (STATIC_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    const resolved = await deps.sessions.resolve(
+      request.cookies[deps.cookies.session],
+      request.correlationId,
+    );
+    if (resolved.kind === "active") {
+      request.session = resolved.session;
+      request.idleExpiresAt =
+        request.routeOptions.config?.touch === false
+          ? resolved.idleExpiresAt
+          : await deps.sessions.touch(resolved.session);
+    } else if (resolved.kind === "inactive") {
+      request.signedOutReason = resolved.reason;
+      reply.clearCookie(deps.cookies.session, { path: "/" });
+    }
+  });
+
+  app.addHook("preHandler", async (request, reply) => enforceAccess(request, reply, deps.rolePolicy));
+}
+
+async function enforceAccess(request: FastifyRequest, reply: FastifyReply, policy: RolePolicy) {
+  const access =
+    request.routeOptions.config?.access ?? (request.routeOptions.url === undefined ? "public" : "signed_in");
+  if (access === "public") return;
+  if (!request.session) {
+    if (wantsJson(request) || request.method !== "GET") throw new AppError(sessionErrors.required);
+    const query = new URLSearchParams({ return_to: request.url });
+    if (request.signedOutReason) query.set("signed_out", request.signedOutReason);
+    return reply.redirect(`/?${query.toString()}`, 303);
+  }
+  const can = permissionsOf(request.session.role, policy);
+  if ((access === "clinical" && !can.clinical) || (access === "admin" && !can.admin))
+    throw new AppError(sessionErrors.forbidden);
+}

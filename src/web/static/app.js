@@ -1,0 +1,7 @@
+// Progressive enhancement for every page: the NHS design system's behaviours, then ours.
+// Pages work without JavaScript; nothing here is needed for a task to succeed.
+import { initAll } from "/static/nhsuk-frontend.min.js";
+import { startIdleTimer } from "/static/session-timeout.js";
+
+initAll();
+startIdleTimer(document.getElementById("idle-warning"));

@@ -1,0 +1,108 @@
+/**
+ * Nunjucks on the NHS design system's templates. `reply.page()` renders a page with what every
+ * page needs: the CSP nonce, a CSRF token, the signed-in user's header details and the idle timer.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import view from "@fastify/view";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import nunjucks from "nunjucks";
+import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
+import { NHSUK_ROOT } from "./assets.ts";
+
+const VIEWS = fileURLToPath(new URL("./views/", import.meta.url));
+
+export const SERVICE_NAME = "NCRS Connect";
+
+declare module "fastify" {
+  interface FastifyReply {
+    /** Renders a page template with the common layout context and sends it. */
+    page(template: string, data?: Record<string, unknown>): Promise<FastifyReply>;
+    /** Renders a page template to a string (used by the error handler). */
+    renderPage(template: string, data?: Record<string, unknown>): Promise<string>;
+  }
+}
+
+export interface ViewOptions {
+  readonly stylesheetUrl: string;
+  readonly rolePolicy: RolePolicy;
+  readonly idleWarningSeconds: number;
+  /** Banner naming the unsafe development switches that are on (null in production). */
+  readonly developmentBanner: string | null;
+}
+
+function layoutContext(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: ViewOptions,
+): Record<string, unknown> {
+  const session = request.session;
+  const can = permissionsOf(session?.role ?? null, options.rolePolicy);
+  return {
+    serviceName: SERVICE_NAME,
+    stylesheetUrl: options.stylesheetUrl,
+    cspNonce: reply.cspNonce?.script,
+    // Bound to the session (see security.ts), so a token from before sign-in is useless after it.
+    csrfToken: reply.generateCsrf({ userInfo: session?.id ?? "" }),
+    developmentBanner: options.developmentBanner,
+    currentPath: request.url,
+    user: session
+      ? {
+          name: session.user.name,
+          roleName: session.role?.roleName ?? "No role",
+          orgName: session.role?.orgName ?? session.role?.orgCode ?? "",
+          orgCode: session.role?.orgCode ?? "",
+          canAdmin: can.admin,
+          canClinical: can.clinical,
+        }
+      : null,
+    idle:
+      session && request.idleExpiresAt
+        ? { expiresAt: request.idleExpiresAt.toISOString(), warningSeconds: options.idleWarningSeconds }
+        : null,
+  };
+}
+
+export async function registerViews(app: FastifyInstance, options: ViewOptions): Promise<void> {
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: [VIEWS, join(NHSUK_ROOT, "dist")],
+    options: {
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addFilter("dateTime", (d: Date | string) => formatDateTime(new Date(d)));
+      },
+    },
+  });
+  app.decorateReply(
+    "renderPage",
+    async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      return this.viewAsync(`pages/${template}.njk`, {
+        ...layoutContext(this.request, this, options),
+        ...data,
+      });
+    },
+  );
+  app.decorateReply(
+    "page",
+    async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      const html = await this.renderPage(template, data);
+      return this.type("text/html; charset=utf-8").send(html);
+    },
+  );
+}
+
+/** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */
+export function formatDateTime(d: Date): string {
+  const date = d.toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Europe/London",
+  });
+  const time = d.toLocaleTimeString("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/London",
+  });
+  return `${date} at ${time}`;
+}
