@@ -89,6 +89,9 @@ function configuration(deps: SimulatorDeps): Configuration {
       policy: cis2Policy(deps),
       url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}`,
     },
+    // Every authorization gets its own grant (grants.ts); binding codes and tokens to the session's
+    // latest grant would void a code issued moments earlier in another tab.
+    expiresWithSession: () => false,
     findAccount: accountFinder(deps),
     loadExistingGrant: grantLoader(deps),
     // Cookies are not port-scoped: prefixed names keep them apart from a relying party on localhost.
@@ -124,17 +127,21 @@ export function createProvider(deps: SimulatorDeps): Provider {
   return provider;
 }
 
-/** Ends the CIS2 session when the user confirms sign-out at the end-session endpoint. */
+/**
+ * Ends the CIS2 session when the user confirms sign-out at the end-session endpoint. Runs after the
+ * provider's own handling and before the response leaves, so relying parties have been told by the
+ * time the browser is redirected.
+ */
 export function endCis2SessionOnSignOut(
   deps: SimulatorDeps,
   provider: Provider,
   ending: SessionEnding,
 ): void {
-  provider.on("end_session.success", (ctx) => {
-    const cis2 = deps.sessions.byBrowser(ctx.oidc.session?.uid);
-    if (!cis2 || !ctx.oidc.params?.["logout"]) return;
-    ending.end(cis2.sid, "signed out at the end-session endpoint").catch((err: unknown) => {
-      deps.log(`cis2-sim: ending session after sign-out failed: ${String(err)}`);
-    });
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
+    await next();
+    const oidc = ctx.oidc as KoaContextWithOIDC["oidc"] | undefined;
+    if (oidc?.route !== "end_session_confirm" || !oidc.params?.["logout"]) return;
+    const cis2 = deps.sessions.byBrowser(oidc.session?.uid);
+    if (cis2) await ending.end(cis2.sid, "signed out at the end-session endpoint");
   });
 }

@@ -29,12 +29,18 @@ function parseSetCookie(header: string): { name: string; value: string; path: st
 }
 
 export class Browser {
-  readonly #jar = new Map<string, Cookie>();
+  readonly #jar: Map<string, Cookie> = new Map();
   /** Requests that leave through this prefix are the relying party's callback and are not fetched. */
   readonly #callbackPrefix: string;
 
-  constructor(callbackPrefix: string) {
+  constructor(callbackPrefix: string, jar?: Map<string, Cookie>) {
     this.#callbackPrefix = callbackPrefix;
+    if (jar) this.#jar = jar;
+  }
+
+  /** The same browser (sharing cookies) heading to another relying party's callback. */
+  withCallback(callbackPrefix: string): Browser {
+    return new Browser(callbackPrefix, this.#jar);
   }
 
   #cookieHeader(url: URL): string {
@@ -84,7 +90,7 @@ export class Browser {
 
   /** Submits the page's first POST form with the given fields. */
   async submit(page: Page, fields: Record<string, string>): Promise<Step> {
-    const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1];
+    const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(page.html)?.[1];
     if (!action) throw new Error(`no POST form on ${page.url.href}`);
     return this.go(new URL(action.replaceAll("&amp;", "&"), page.url), fields);
   }
