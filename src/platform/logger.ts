@@ -34,11 +34,27 @@ export function scrubNhsNumbers(text: string): string {
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return scrubNhsNumbers(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return scrub(pino.stdSerializers.err(value), depth + 1);
+  if (value instanceof Error) return scrub(serializeError(value), depth + 1);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
   return out;
+}
+
+/**
+ * Errors are logged by name, code, message, stack and cause only: other properties of library
+ * errors can carry request bodies or tokens.
+ */
+function serializeError(error: Error, depth = 0): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause;
+  return {
+    type: error.name,
+    ...(typeof code === "string" ? { code } : {}),
+    message: error.message,
+    stack: error.stack,
+    ...(cause instanceof Error && depth < 4 ? { cause: serializeError(cause, depth + 1) } : {}),
+  };
 }
 
 export function loggerOptions(level: string): LoggerOptions {
@@ -56,7 +72,7 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
     serializers: {
-      err: pino.stdSerializers.err,
+      err: (e: unknown) => (e instanceof Error ? serializeError(e) : e),
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url }),
     },
   };

@@ -134,7 +134,13 @@ export class Cis2OidcProvider implements IdentityProvider {
       this.#clientAuth(),
       {
         timeout: o.timeoutMs / 1000,
-        ...(o.allowInsecureHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+        // OIDC lets a client skip the ID token's signature when it came straight from the token
+        // endpoint over TLS; we verify it against CIS2's JWKS anyway, so the transport alone is
+        // never trusted.
+        execute: [
+          oidc.enableNonRepudiationChecks,
+          ...(o.allowInsecureHttp ? [oidc.allowInsecureRequests] : []),
+        ],
       },
     );
     const jwksUri = config.serverMetadata().jwks_uri;

@@ -69,7 +69,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     );
     // A sign-in (or change of role) in a browser that already had a session replaces it.
     if (request.session) await deps.sessions.end(request.session, "replaced", request.correlationId);
-    reply.clearCookie(deps.cookies.signIn, { path: "/" });
+    // The binding cookie stays until it expires: another tab of this browser may still be signing in.
     reply.setCookie(deps.cookies.session, completed.token, cookieOptions);
     return reply.redirect(completed.returnTo ?? "/home", 303);
   });

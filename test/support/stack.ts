@@ -1,0 +1,100 @@
+/**
+ * The whole thing for a test: a CIS2 simulator and the app, both on free ports, with a fresh
+ * database of the chosen dialect and the app's log captured so tests can read it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { type BuiltApp, buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
+import { createLogger } from "../../src/platform/logger.ts";
+import type { Dialect } from "../../src/storage/database.ts";
+import { freshDatabaseUrl } from "./databases.ts";
+
+export const TEST_CLIENT_ID = "900000000009.ncrs-connect.test.apps";
+
+export interface Stack {
+  readonly baseUrl: string;
+  readonly cis2: Cis2Simulator;
+  readonly built: BuiltApp;
+  /** Every JSON log line the app wrote. */
+  readonly logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly dialect?: Dialect;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly tokenTimeoutDelayMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const cis2 = await startCis2Simulator({
+    port: 0,
+    tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000,
+  });
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
+  const database = await freshDatabaseUrl(options.dialect ?? "sqlite");
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    CIS2_ISSUER: cis2.issuer,
+    CIS2_CLIENT_ID: TEST_CLIENT_ID,
+    CIS2_HTTP_TIMEOUT_MS: "2000",
+    DEV_ALLOW_HTTP_CIS2: "true",
+    DEV_SIMULATED_SERVICES: "cis2",
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
+    ...options.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const built = await buildApp({ config, logger: createLogger("info", sink) });
+  await built.app.listen({ port, host: "127.0.0.1" });
+  await cis2.registerClient({
+    client_id: TEST_CLIENT_ID,
+    client_name: "NCRS Connect (test)",
+    token_endpoint_auth_method: "private_key_jwt",
+    jwks_uri: `${baseUrl}/.well-known/jwks.json`,
+    jwks_uri_signing_algorithm: config.cis2SigningAlg,
+    redirect_uris: [`${baseUrl}/auth/callback`],
+    backchannel_logout_uri: `${baseUrl}/auth/backchannel-logout`,
+  });
+  return {
+    baseUrl,
+    cis2,
+    built,
+    logs,
+    async close() {
+      await built.close();
+      await cis2.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
