@@ -97,6 +97,21 @@ describe("back-channel logout", () => {
     expect((await api("/sessions")).body).not.toContainEqual(expect.objectContaining({ sub: choice.user }));
   });
 
+  it("tells only the relying parties that registered a back-channel logout URI", async () => {
+    const silent = await startRelyingParty(sim, { auth: "client_secret_post", backchannelLogout: false });
+    try {
+      const browser = new Browser(app.redirectUri);
+      const { claims } = await signInAndExchange(sim, browser, app, authParams(), choice);
+      await signInAndExchange(sim, browser.withCallback(silent.redirectUri), silent, authParams(), choice);
+      const ended = await api("/sessions/end", { sid: claims["sid"] });
+      expect(ended.body["deliveries"]).toEqual([
+        expect.objectContaining({ client_id: app.clientId, status: 200 }),
+      ]);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it("answers 404 when no session matches", async () => {
     expect((await api("/sessions/end", { sid: "no-such-session" })).status).toBe(404);
   });

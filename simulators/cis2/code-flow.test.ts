@@ -50,6 +50,12 @@ describe("authorization code flow", () => {
     expect(claims).toMatchObject({ iss: sim.issuer, sub: AMELIA.user, aud: rp.clientId, azp: rp.clientId });
   });
 
+  it("always puts sid in the ID token, also for clients without back-channel logout", async () => {
+    const rp = await party({ auth: "client_secret_post", backchannelLogout: false });
+    const { claims } = await signInAndExchange(sim, new Browser(rp.redirectUri), rp, authParams(), AMELIA);
+    expect(typeof claims["sid"]).toBe("string");
+  });
+
   it("refuses a client assertion signed with an algorithm other than the registered one", async () => {
     const registered = await party({ auth: "private_key_jwt", alg: "RS512" });
     const { callback } = await signIn(new Browser(registered.redirectUri), registered, authParams(), AMELIA);

@@ -31,6 +31,17 @@ export interface PendingSignIn {
   login: LoginResult;
   sid: string;
   scenario: ScenarioId | undefined;
+  /** Epoch ms; abandoned role pages are forgotten after the interaction lifetime. */
+  at: number;
+}
+
+const PENDING_LIFETIME_MS = 30 * 60 * 1000;
+
+function rememberPending(kit: InteractionKit, uid: string, pending: PendingSignIn): void {
+  for (const [key, entry] of kit.pending) {
+    if (entry.at < pending.at - PENDING_LIFETIME_MS) kit.pending.delete(key);
+  }
+  kit.pending.set(uid, pending);
 }
 
 export interface InteractionKit {
@@ -214,7 +225,7 @@ export async function signIn(kit: InteractionKit, req: Req, res: Res, details: I
     remember: true,
   };
   if (decideRole(scopesOf(details), user.roles, cis2.selectedRoleId).kind === "ask") {
-    kit.pending.set(details.uid, { login, sid: cis2.sid, scenario });
+    rememberPending(kit, details.uid, { login, sid: cis2.sid, scenario, at: Date.now() });
     return redirect(res, `/sim/interaction/${details.uid}/role`);
   }
   return finish(kit, req, res, { login, ...cis2Result(cis2.sid, scenario) });

@@ -4,7 +4,12 @@
  * confidential clients only, CIS2's scopes and claims, and the simulator's own interactions.
  */
 import { randomBytes } from "node:crypto";
-import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, {
+  type Configuration,
+  type ErrorOut,
+  type errors,
+  type KoaContextWithOIDC,
+} from "oidc-provider";
 import { accountFinder, CLAIMS_BY_SCOPE } from "./account.ts";
 import { createAdapter } from "./adapter.ts";
 import { ACR_CLASSES } from "./assurance.ts";
@@ -117,9 +122,12 @@ export function createProvider(deps: SimulatorDeps): Provider {
   const provider = new Provider(deps.issuer, configuration(deps));
   provider.use(responseShaper(deps));
   provider.on("authorization.accepted", authorizationRecorder(deps));
-  provider.on("grant.error", (_ctx, err) => deps.log(`cis2-sim: token request refused: ${err.message}`));
+  // The detail names the failed check (e.g. which client-assertion claim), which is what a developer needs.
+  const describe = (err: errors.OIDCProviderError) =>
+    [err.error, err.error_description, err.error_detail].filter(Boolean).join(": ");
+  provider.on("grant.error", (_ctx, err) => deps.log(`cis2-sim: token request refused: ${describe(err)}`));
   provider.on("authorization.error", (_ctx, err) =>
-    deps.log(`cis2-sim: authorization refused: ${err.message}`),
+    deps.log(`cis2-sim: authorization refused: ${describe(err)}`),
   );
   provider.on("server_error", (_ctx, err) =>
     deps.log(`cis2-sim: provider error: ${err.stack ?? err.message}`),

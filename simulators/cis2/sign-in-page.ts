@@ -38,9 +38,12 @@ const REASONS: Record<string, string> = {
 };
 
 function roleSummary(user: TestUser, directory: Directory): string {
-  const orgs = new Set(user.roles.map((r) => r.org_code));
+  const orgs = new Set(user.roles.map((r) => r.org_code)).size;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
   const roles =
-    user.roles.length === 0 ? "No roles" : `${user.roles.length} role(s) in ${orgs.size} organisation(s)`;
+    user.roles.length === 0
+      ? "No roles"
+      : `${count(user.roles.length, "role")} in ${count(orgs, "organisation")}`;
   const aal3 = user.authenticatorIds.some((id) => directory.authenticator(id)?.aal === 3);
   return aal3 ? roles : `${roles} · AAL2 authenticators only`;
 }

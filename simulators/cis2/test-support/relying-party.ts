@@ -16,6 +16,8 @@ export interface RelyingPartyOptions {
   alg?: "RS512" | "RS256";
   /** Status the logout endpoint answers with. */
   logoutStatus?: number;
+  /** Register a back-channel logout URI (default true). */
+  backchannelLogout?: boolean;
 }
 
 export interface TokenResponse {
@@ -85,7 +87,9 @@ export async function startRelyingParty(
     client_name: `Test service ${clientId.slice(0, 4)}`,
     token_endpoint_auth_method: options.auth,
     redirect_uris: [`${origin}/callback`],
-    backchannel_logout_uri: `${origin}/backchannel-logout`,
+    ...(options.backchannelLogout === false
+      ? {}
+      : { backchannel_logout_uri: `${origin}/backchannel-logout` }),
     ...(options.auth === "private_key_jwt"
       ? { jwks_uri: `${origin}/jwks`, jwks_uri_signing_algorithm: alg }
       : { client_secret: secret }),
