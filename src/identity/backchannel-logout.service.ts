@@ -49,6 +49,14 @@ export const logoutTokenSteps: readonly Step<Context>[] = [
     },
   },
   {
+    name: "expiry",
+    run: ({ claims, policy, nowSeconds }) => {
+      const exp = numericDate(claims.exp);
+      if (claims.exp !== undefined && (exp === undefined || exp + policy.skewSeconds <= nowSeconds))
+        fail(logoutTokenErrors.expired);
+    },
+  },
+  {
     name: "issued_at",
     run: ({ claims, policy, nowSeconds }) => {
       const iat = numericDate(claims.iat);
@@ -59,14 +67,6 @@ export const logoutTokenSteps: readonly Step<Context>[] = [
       ) {
         fail(logoutTokenErrors.issued_at);
       }
-    },
-  },
-  {
-    name: "expiry",
-    run: ({ claims, policy, nowSeconds }) => {
-      const exp = numericDate(claims.exp);
-      if (claims.exp !== undefined && (exp === undefined || exp + policy.skewSeconds <= nowSeconds))
-        fail(logoutTokenErrors.expired);
     },
   },
   {

@@ -1,0 +1,84 @@
+/**
+ * Assurance policy (AAL3 only), rate limits on sign-in, and CIS2 being unreachable: each answered
+ * with a clear page and a stable code, and readiness says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpAgent } from "../support/http-agent.ts";
+import { signIn, USERS } from "../support/sign-in.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+
+describe("an organisation that requires AAL3", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        CIS2_ACR_VALUES: "AAL3_ANY",
+        CIS2_ACCEPTED_ACR: "AAL3_ANY",
+        RATE_LIMIT_SIGN_IN_PER_MINUTE: "12",
+      },
+    });
+  });
+  afterAll(async () => stack.close());
+
+  it("admits a smartcard user", async () => {
+    expect(
+      (
+        await signIn(new HttpAgent(), stack.baseUrl, {
+          user: USERS.singleRole,
+          authenticator: "smartcard-connect",
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it("refuses an AAL2 authenticator, as CIS2 does, with a clear page", async () => {
+    const page = await signIn(new HttpAgent(), stack.baseUrl, {
+      user: USERS.aal2Only,
+      authenticator: "authenticator-app",
+    });
+    expect(page.status).toBe(401);
+    expect(page.body).toContain("sign_in.cis2_refused");
+  });
+
+  it("limits sign-in attempts per client address", async () => {
+    let last = 0;
+    for (let i = 0; i < 15; i++) last = (await new HttpAgent().get(`${stack.baseUrl}/auth/login`)).status;
+    expect(last).toBe(429);
+    const json = await fetch(`${stack.baseUrl}/auth/login`, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+    });
+    expect(json.status).toBe(429);
+    expect(await json.json()).toMatchObject({ error: { code: "request.rate_limited" } });
+  });
+});
+
+describe("when CIS2 cannot be reached", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { CIS2_HTTP_TIMEOUT_MS: "500" } });
+    await stack.cis2.close();
+  });
+  afterAll(async () => stack.close().catch(() => undefined));
+
+  it("says so plainly at sign-in, with a code and reference", async () => {
+    const page = await new HttpAgent().get(`${stack.baseUrl}/auth/login`);
+    expect(page.status).toBe(503);
+    expect(page.body).toContain("NHS Care Identity is not responding");
+    expect(page.body).toContain("sign_in.cis2_unavailable");
+  });
+
+  it("is not ready, but is alive", async () => {
+    const ready = await fetch(`${stack.baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: "not_ready",
+      checks: expect.arrayContaining([expect.objectContaining({ name: "cis2", ok: false })]),
+    });
+    expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it("keeps serving pages that do not need CIS2", async () => {
+    expect((await new HttpAgent().get(`${stack.baseUrl}/`)).status).toBe(200);
+  });
+});
