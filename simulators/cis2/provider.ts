@@ -53,10 +53,9 @@ function renderError(ctx: KoaContextWithOIDC, out: ErrorOut): void {
   });
 }
 
-function configuration(deps: SimulatorDeps): Configuration {
+/** The protocol CIS2 speaks: AM's paths, code flow, CIS2's scopes, claims and assurance classes. */
+function protocol(): Configuration {
   return {
-    adapter: createAdapter(deps.clients),
-    jwks: { keys: [deps.keys.providerJwk] },
     routes: {
       authorization: "/authorize",
       token: "/access_token",
@@ -76,20 +75,41 @@ function configuration(deps: SimulatorDeps): Configuration {
     pkce: { required: () => false },
     // CIS2 uses the redirect URI in both requests; be as strict.
     allowOmittingSingleRegisteredRedirectUri: false,
-    features: {
-      devInteractions: { enabled: false },
-      dPoP: { enabled: false },
-      pushedAuthorizationRequests: { enabled: false },
-      resourceIndicators: { enabled: false },
-      userinfo: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: (ctx, form) =>
-          page(ctx, { title: "Do you want to sign out of CIS2?", paragraphs: [], formHtml: form }),
-        postLogoutSuccessSource: (ctx) =>
-          page(ctx, { title: "You have signed out of CIS2", paragraphs: ["You can close this window."] }),
-      },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 120,
+      IdToken: 300,
+      Interaction: 1800,
+      Session: 43_200,
+      Grant: 43_200,
     },
+  };
+}
+
+/** Only what CIS2 offers; the provider's development-only and extra features are off. */
+function features(): Configuration["features"] {
+  return {
+    devInteractions: { enabled: false },
+    dPoP: { enabled: false },
+    pushedAuthorizationRequests: { enabled: false },
+    resourceIndicators: { enabled: false },
+    userinfo: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      logoutSource: (ctx, form) =>
+        page(ctx, { title: "Do you want to sign out of CIS2?", paragraphs: [], formHtml: form }),
+      postLogoutSuccessSource: (ctx) =>
+        page(ctx, { title: "You have signed out of CIS2", paragraphs: ["You can close this window."] }),
+    },
+  };
+}
+
+function configuration(deps: SimulatorDeps): Configuration {
+  return {
+    ...protocol(),
+    features: features(),
+    adapter: createAdapter(deps.clients),
+    jwks: { keys: [deps.keys.providerJwk] },
     interactions: {
       policy: cis2Policy(deps),
       url: (_ctx, interaction) => `${INTERACTION_PREFIX}${interaction.uid}`,
@@ -103,14 +123,6 @@ function configuration(deps: SimulatorDeps): Configuration {
     cookies: {
       keys: [randomBytes(32).toString("base64url")],
       names: { session: "cis2sim_session", interaction: "cis2sim_interaction", resume: "cis2sim_resume" },
-    },
-    ttl: {
-      AccessToken: 3600,
-      AuthorizationCode: 120,
-      IdToken: 300,
-      Interaction: 1800,
-      Session: 12 * 3600,
-      Grant: 12 * 3600,
     },
     fetch: loopbackFetch,
     renderError,

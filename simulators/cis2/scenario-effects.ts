@@ -13,46 +13,46 @@ export function portlessIssuer(issuer: string): string {
   return `${url.protocol}//${url.hostname}${url.pathname}`;
 }
 
-/** Returns a copy of `claims` with the scenario's one fault applied. */
-export function tamperIdTokenClaims(
-  claims: Readonly<Record<string, unknown>>,
-  scenario: ScenarioId,
-  now: number,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...claims };
-  switch (scenario) {
-    case "wrong-iss":
-      out["iss"] = portlessIssuer(String(claims["iss"]));
-      break;
-    case "wrong-aud":
-      out["aud"] = "999999999999.apps.national";
-      break;
-    case "wrong-azp":
-      out["azp"] = "999999999999.apps.national";
-      break;
-    case "expired-id-token":
-      out["iat"] = now - 2 * HOUR;
-      out["exp"] = now - HOUR;
-      out["auth_time"] = Math.min(Number(claims["auth_time"] ?? now), now - 2 * HOUR);
-      break;
-    case "missing-sid":
-      delete out["sid"];
-      break;
-    case "stale-auth-time":
-      out["auth_time"] = now - HOUR;
-      break;
-    case "lower-acr":
-      out["acr"] = "AAL2_ANY";
-      out["authentication_assurance_level"] = 2;
-      break;
-    case "wrong-nonce":
-      out["nonce"] = randomUUID();
-      break;
-    case "low-id-assurance":
-      out["id_assurance_level"] = 2;
-      break;
-    default:
-      break;
-  }
+type Claims = Record<string, unknown>;
+const OTHER_CLIENT = "999999999999.apps.national";
+
+/** Each ID-token scenario's one change, applied to a copy of the issued claims. */
+const EFFECTS: Partial<Record<ScenarioId, (claims: Claims, now: number) => void>> = {
+  "wrong-iss": (c) => {
+    c["iss"] = portlessIssuer(String(c["iss"]));
+  },
+  "wrong-aud": (c) => {
+    c["aud"] = OTHER_CLIENT;
+  },
+  "wrong-azp": (c) => {
+    c["azp"] = OTHER_CLIENT;
+  },
+  "expired-id-token": (c, now) => {
+    c["iat"] = now - 2 * HOUR;
+    c["exp"] = now - HOUR;
+    c["auth_time"] = Math.min(Number(c["auth_time"] ?? now), now - 2 * HOUR);
+  },
+  "missing-sid": (c) => {
+    delete c["sid"];
+  },
+  "stale-auth-time": (c, now) => {
+    c["auth_time"] = now - HOUR;
+  },
+  "lower-acr": (c) => {
+    c["acr"] = "AAL2_ANY";
+    c["authentication_assurance_level"] = 2;
+  },
+  "wrong-nonce": (c) => {
+    c["nonce"] = randomUUID();
+  },
+  "low-id-assurance": (c) => {
+    c["id_assurance_level"] = 2;
+  },
+};
+
+/** Returns a copy of `claims` with the scenario's one fault applied (unchanged for other scenarios). */
+export function tamperIdTokenClaims(claims: Readonly<Claims>, scenario: ScenarioId, now: number): Claims {
+  const out: Claims = { ...claims };
+  EFFECTS[scenario]?.(out, now);
   return out;
 }

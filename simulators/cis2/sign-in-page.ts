@@ -53,6 +53,38 @@ function errorFor(errors: FieldError[], field: string): { text: string } | undef
   return error ? { text: error.text } : undefined;
 }
 
+function userItems(directory: Directory) {
+  return directory.users.map((u) => ({
+    value: u.sub,
+    text: `${displayName(u)} (${u.sub})`,
+    hint: { text: roleSummary(u, directory) },
+  }));
+}
+
+/** Authenticators the requested class refuses stay visible, disabled, so the tester sees why. */
+function authenticatorItems(directory: Directory, acr: AcrClass) {
+  return directory.authenticators.map((a) => {
+    const accepted = admits(acr, a.aal);
+    return {
+      value: a.id,
+      text: a.label,
+      disabled: !accepted,
+      hint: { text: `AAL${a.aal} · amr ${a.amr.join(", ")}${accepted ? "" : " · not accepted here"}` },
+    };
+  });
+}
+
+function scenarioItems(selected: string | undefined) {
+  return [
+    { value: "", text: "None: sign in normally" },
+    ...SCENARIOS.map((s) => ({
+      value: s.id,
+      text: `${s.id}: ${s.description}`,
+      selected: s.id === selected,
+    })),
+  ];
+}
+
 /** The template context for views/sign-in.njk. */
 export function signInPage(directory: Directory, input: SignInPageInput): Record<string, unknown> {
   const { form, errors } = input;
@@ -69,27 +101,9 @@ export function signInPage(directory: Directory, input: SignInPageInput): Record
     authenticatorError: errorFor(errors, "authenticator"),
     selectedUser: form.user,
     selectedAuthenticator: form.authenticator,
-    users: directory.users.map((u) => ({
-      value: u.sub,
-      text: `${displayName(u)} (${u.sub})`,
-      hint: { text: roleSummary(u, directory) },
-    })),
-    authenticators: directory.authenticators.map((a) => ({
-      value: a.id,
-      text: a.label,
-      disabled: !admits(input.acr, a.aal),
-      hint: {
-        text: `AAL${a.aal} · amr ${a.amr.join(", ")}${admits(input.acr, a.aal) ? "" : " · not accepted here"}`,
-      },
-    })),
-    scenarios: [
-      { value: "", text: "None: sign in normally" },
-      ...SCENARIOS.map((s) => ({
-        value: s.id,
-        text: `${s.id}: ${s.description}`,
-        selected: s.id === form.scenario,
-      })),
-    ],
+    users: userItems(directory),
+    authenticators: authenticatorItems(directory, input.acr),
+    scenarios: scenarioItems(form.scenario),
   };
 }
 

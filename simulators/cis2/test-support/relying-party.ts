@@ -67,6 +67,43 @@ async function clientAssertion(key: Signer, alg: string, clientId: string, audie
     .sign(key);
 }
 
+function registrationFor(origin: string, options: RelyingPartyOptions, alg: string, secret: string) {
+  const clientId = `${Math.floor(Math.random() * 1e12)}.apps.national`;
+  const registration: Cis2ClientRegistration = {
+    client_id: clientId,
+    client_name: `Test service ${clientId.slice(0, 4)}`,
+    token_endpoint_auth_method: options.auth,
+    redirect_uris: [`${origin}/callback`],
+    ...(options.backchannelLogout === false
+      ? {}
+      : { backchannel_logout_uri: `${origin}/backchannel-logout` }),
+    ...(options.auth === "private_key_jwt"
+      ? { jwks_uri: `${origin}/jwks`, jwks_uri_signing_algorithm: alg === "RS256" ? "RS256" : "RS512" }
+      : { client_secret: secret }),
+  };
+  return registration;
+}
+
+interface Credentials {
+  options: RelyingPartyOptions;
+  alg: string;
+  key: Signer;
+  secret: string;
+}
+
+async function clientAuth(credentials: Credentials, clientId: string, tokenEndpoint: string) {
+  if (credentials.options.auth === "client_secret_post") return { client_secret: credentials.secret };
+  return {
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: await clientAssertion(credentials.key, credentials.alg, clientId, tokenEndpoint),
+  };
+}
+
+async function postForm(url: string, form: Record<string, string>): Promise<TokenResponse> {
+  const response = await fetch(url, { method: "POST", body: new URLSearchParams(form) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 /** Starts the relying party's servers and registers it with the simulator. */
 export async function startRelyingParty(
   sim: Cis2Simulator,
@@ -80,55 +117,28 @@ export async function startRelyingParty(
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-  const clientId = `${Math.floor(Math.random() * 1e12)}.apps.national`;
-  const secret = `secret-${randomUUID()}`;
-  const registration: Cis2ClientRegistration = {
-    client_id: clientId,
-    client_name: `Test service ${clientId.slice(0, 4)}`,
-    token_endpoint_auth_method: options.auth,
-    redirect_uris: [`${origin}/callback`],
-    ...(options.backchannelLogout === false
-      ? {}
-      : { backchannel_logout_uri: `${origin}/backchannel-logout` }),
-    ...(options.auth === "private_key_jwt"
-      ? { jwks_uri: `${origin}/jwks`, jwks_uri_signing_algorithm: alg }
-      : { client_secret: secret }),
-  };
+  const credentials: Credentials = { options, alg, key: privateKey, secret: `secret-${randomUUID()}` };
+  const registration = registrationFor(origin, options, alg, credentials.secret);
   await sim.registerClient(registration);
+  const clientId = registration.client_id;
+  const redirectUri = `${origin}/callback`;
   const tokenEndpoint = `${sim.issuer}/access_token`;
-
-  const exchange = async (code: string, extra: Record<string, string> = {}): Promise<TokenResponse> => {
-    const auth: Record<string, string> =
-      options.auth === "private_key_jwt"
-        ? {
-            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            client_assertion: await clientAssertion(privateKey, alg, clientId, tokenEndpoint),
-          }
-        : { client_secret: secret };
-    const body = new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: registration.redirect_uris[0] ?? "",
-      client_id: clientId,
-      ...auth,
-      ...extra,
-    });
-    const response = await fetch(tokenEndpoint, { method: "POST", body });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-
   return {
     clientId,
-    redirectUri: registration.redirect_uris[0] ?? "",
+    redirectUri,
     registration,
     logoutTokens,
     authorizeUrl: (params) => {
       const url = new URL(`${sim.issuer}/authorize`);
-      const base = { client_id: clientId, response_type: "code", redirect_uri: `${origin}/callback` };
+      const base = { client_id: clientId, response_type: "code", redirect_uri: redirectUri };
       for (const [k, v] of Object.entries({ ...base, ...params })) url.searchParams.set(k, v);
       return url;
     },
-    exchange,
+    exchange: async (code, extra = {}) => {
+      const auth = await clientAuth(credentials, clientId, tokenEndpoint);
+      const form = { grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: clientId };
+      return postForm(tokenEndpoint, { ...form, ...auth, ...extra });
+    },
     userinfo: async (accessToken) => {
       const response = await fetch(`${sim.issuer}/userinfo`, {
         headers: { authorization: `Bearer ${accessToken}` },
