@@ -12,7 +12,11 @@ import { AppError } from "../platform/errors.ts";
 import { wantsJson } from "../platform/http/error-handler.ts";
 import { STATIC_PREFIXES } from "../platform/http/security.ts";
 
-export type Access = "public" | "signed_in" | "clinical" | "admin";
+/**
+ * Who may use a route: anyone; anyone, as a step of signing in; a signed-in user; one whose role
+ * may use the clinical pages; one whose role may administer.
+ */
+export type Access = "public" | "sign_in" | "signed_in" | "clinical" | "admin";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -73,15 +77,25 @@ export function registerSessionContext(app: FastifyInstance, deps: SessionContex
   app.addHook("preHandler", async (request, reply) => enforceAccess(request, reply, deps.rolePolicy));
 }
 
+function startPageRedirect(request: FastifyRequest, reply: FastifyReply) {
+  const query = new URLSearchParams({ return_to: request.url });
+  if (request.signedOutReason) query.set("signed_out", request.signedOutReason);
+  return reply.redirect(`/?${query.toString()}`, 303);
+}
+
 async function enforceAccess(request: FastifyRequest, reply: FastifyReply, policy: RolePolicy) {
   const access =
     request.routeOptions.config?.access ?? (request.routeOptions.url === undefined ? "public" : "signed_in");
-  if (access === "public") return;
+  const browsing = request.method === "GET" && !wantsJson(request);
+  // A tab whose session has just ended lands on the start page, which says why, whatever it asked
+  // for (except a step of signing in again).
+  if (request.signedOutReason && browsing && access !== "sign_in" && request.routeOptions.url !== "/") {
+    return startPageRedirect(request, reply);
+  }
+  if (access === "public" || access === "sign_in") return;
   if (!request.session) {
-    if (wantsJson(request) || request.method !== "GET") throw new AppError(sessionErrors.required);
-    const query = new URLSearchParams({ return_to: request.url });
-    if (request.signedOutReason) query.set("signed_out", request.signedOutReason);
-    return reply.redirect(`/?${query.toString()}`, 303);
+    if (!browsing) throw new AppError(sessionErrors.required);
+    return startPageRedirect(request, reply);
   }
   const can = permissionsOf(request.session.role, policy);
   if ((access === "clinical" && !can.clinical) || (access === "admin" && !can.admin))

@@ -12,7 +12,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const given = process.env.TEST_POSTGRES_URL;
+  const given = process.env["TEST_POSTGRES_URL"];
   if (given) {
     project.provide("postgresUrl", given);
     return () => {};

@@ -47,7 +47,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
 
   app.get<ReturnQuery>(
     "/auth/login",
-    { config: { access: "public", ...signInLimit } },
+    { config: { access: "sign_in", ...signInLimit } },
     async (request, reply) => beginSignIn(request, reply, "sign_in", safeReturnPath(request.query.return_to)),
   );
 
@@ -58,7 +58,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
       beginSignIn(request, reply, "change_role", safeReturnPath(request.query.return_to) ?? "/home"),
   );
 
-  app.get("/auth/callback", { config: { access: "public", ...signInLimit } }, async (request, reply) => {
+  app.get("/auth/callback", { config: { access: "sign_in", ...signInLimit } }, async (request, reply) => {
     const callbackUrl = new URL(request.url, deps.publicUrl);
     const device = await deps.workstations.identify(request.cookies[deps.cookies.device]);
     const completed = await deps.signIn.complete(

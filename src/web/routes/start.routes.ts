@@ -20,7 +20,8 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
       const loginHref = returnTo
         ? `/auth/login?${new URLSearchParams({ return_to: returnTo })}`
         : "/auth/login";
-      return reply.page("start", { signedOut: signedOutMessage(request.query.signed_out), loginHref });
+      const reason = request.query.signed_out ?? request.signedOutReason;
+      return reply.page("start", { signedOut: signedOutMessage(reason), loginHref });
     },
   );
 
