@@ -130,7 +130,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     cookies,
     secureCookies: config.secureCookies,
   });
-  await app.register(jwksRoutes, { keys: identity.keys });
+  await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
   await app.register(opsRoutes, {
     registry,
     startedAt: clock.now(),

@@ -222,6 +222,14 @@ export const settings = {
     default: "600",
     description: "How long a started sign-in (state, nonce, PKCE verifier) stays usable.",
   }),
+  jwksMaxAgeSeconds: setting({
+    env: "JWKS_MAX_AGE_SECONDS",
+    group: "CIS2 sign-in",
+    schema: nonNegativeInt,
+    default: "300",
+    description:
+      "How long CIS2 may cache our published keys (/.well-known/jwks.json). After `keys stage`, wait at least this long before `keys activate`.",
+  }),
   cis2AmrAuthenticators: setting({
     env: "CIS2_AMR_AUTHENTICATORS",
     group: "CIS2 sign-in",

@@ -55,6 +55,12 @@ export const identityErrors = defineErrors("sign_in", {
     next: trySignInAgain,
     action: signInAgain,
   },
+  client_rejected: {
+    status: 502,
+    title: "NHS Care Identity did not recognise this service",
+    message: "NHS Care Identity refused this service's credentials, so nobody can sign in at the moment.",
+    next: "Contact your IT service desk and quote the reference below: the service's CIS2 registration or signing keys need attention.",
+  },
   code_rejected: {
     status: 400,
     title: "Your sign-in could not be completed",

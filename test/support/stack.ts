@@ -22,6 +22,8 @@ export interface Stack {
   readonly built: BuiltApp;
   /** Every JSON log line the app wrote. */
   readonly logs: Record<string, unknown>[];
+  /** Registers the app with the CIS2 simulator again (which also drops the simulator's cached copy of our keys). */
+  reregisterClient(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,20 +78,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const built = await buildApp({ config, logger: createLogger("info", sink) });
   await built.app.listen({ port, host: "127.0.0.1" });
-  await cis2.registerClient({
-    client_id: TEST_CLIENT_ID,
-    client_name: "NCRS Connect (test)",
-    token_endpoint_auth_method: "private_key_jwt",
-    jwks_uri: `${baseUrl}/.well-known/jwks.json`,
-    jwks_uri_signing_algorithm: config.cis2SigningAlg,
-    redirect_uris: [`${baseUrl}/auth/callback`],
-    backchannel_logout_uri: `${baseUrl}/auth/backchannel-logout`,
-  });
+  // Each registration differs (by name), so the simulator builds a new client and forgets the keys
+  // it had fetched: what happens when a real CIS2's cache of our JWKS expires.
+  let registrations = 0;
+  const register = () =>
+    cis2.registerClient({
+      client_id: TEST_CLIENT_ID,
+      client_name: `NCRS Connect (test, registration ${++registrations})`,
+      token_endpoint_auth_method: "private_key_jwt",
+      jwks_uri: `${baseUrl}/.well-known/jwks.json`,
+      jwks_uri_signing_algorithm: config.cis2SigningAlg,
+      redirect_uris: [`${baseUrl}/auth/callback`],
+      backchannel_logout_uri: `${baseUrl}/auth/backchannel-logout`,
+    });
+  await register();
   return {
     baseUrl,
     cis2,
     built,
     logs,
+    reregisterClient: register,
     async close() {
       await built.close();
       await cis2.close();

@@ -2,10 +2,13 @@
 import type { FastifyInstance } from "fastify";
 import type { KeyStore } from "../../platform/key-store.ts";
 
-export async function jwksRoutes(app: FastifyInstance, deps: { readonly keys: KeyStore }): Promise<void> {
+export async function jwksRoutes(
+  app: FastifyInstance,
+  deps: { readonly keys: KeyStore; readonly maxAgeSeconds: number },
+): Promise<void> {
   app.get("/.well-known/jwks.json", { config: { access: "public", json: true } }, async (_request, reply) =>
     reply
-      .header("cache-control", "public, max-age=300")
+      .header("cache-control", `public, max-age=${deps.maxAgeSeconds}`)
       .type("application/jwk-set+json")
       .send(deps.keys.publicJwks()),
   );
