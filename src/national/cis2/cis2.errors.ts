@@ -4,7 +4,7 @@
  */
 import { ResponseBodyError } from "openid-client";
 import { identityErrors, logoutTokenErrors } from "../../identity/identity.errors.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, type ErrorDefinition } from "../../platform/errors.ts";
 
 interface Described {
   readonly code?: unknown;
@@ -66,8 +66,11 @@ export function translateCis2Error(error: unknown): AppError {
   const { codes, claim, text } = facts(error);
   if (isNetworkFailure(codes, text)) return new AppError(identityErrors.cis2_unavailable, { cause: error });
   if (error instanceof ResponseBodyError) {
-    const definition =
-      error.error === "invalid_grant" ? identityErrors.code_rejected : identityErrors.cis2_error;
+    const byError: Record<string, ErrorDefinition> = {
+      invalid_grant: identityErrors.code_rejected,
+      invalid_client: identityErrors.client_rejected,
+    };
+    const definition = byError[error.error] ?? identityErrors.cis2_error;
     return new AppError(definition, { cause: error, details: { error: error.error } });
   }
   if (codes.includes("OAUTH_JWT_CLAIM_COMPARISON_FAILED")) {

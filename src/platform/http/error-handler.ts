@@ -70,6 +70,7 @@ function logError(request: FastifyRequest, error: AppError): void {
     code: error.code,
     status: error.status,
     ...(error instanceof StepFailed ? { step: error.step } : {}),
+    ...(error.details === undefined ? {} : { details: error.details }),
     ...(error.cause === undefined ? {} : { err: error.cause }),
   };
   if (error.status >= 500) request.log.error(entry, error.definition.title);
