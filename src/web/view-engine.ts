@@ -91,18 +91,20 @@ export async function registerViews(app: FastifyInstance, options: ViewOptions):
   );
 }
 
+// Built once: toLocaleDateString with options builds a new formatter on every call, which is costly.
+const UK_DATE = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+const UK_TIME = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
 /** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */
 export function formatDateTime(d: Date): string {
-  const date = d.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "Europe/London",
-  });
-  const time = d.toLocaleTimeString("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "Europe/London",
-  });
-  return `${date} at ${time}`;
+  return `${UK_DATE.format(d)} at ${UK_TIME.format(d)}`;
 }

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- NAME` runs one. Each compares against a
+ * baseline measured in the same run on the same machine and prints one JSON line.
+ */
+import { authPage } from "./auth-page.bench.ts";
+import type { BenchResult } from "./lib/result.ts";
+
+const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
+  "auth-page": authPage,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+  process.exit(2);
+}
+let failed = false;
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  const run = BENCHMARKS[name];
+  if (!run) continue;
+  const outcome = await run();
+  failed ||= !outcome.pass;
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+}
+process.exit(failed ? 1 : 0);
