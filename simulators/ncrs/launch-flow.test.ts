@@ -117,6 +117,13 @@ describe("what NCRS refuses", () => {
     expect(await lastLaunch(sims.ncrs.origin)).toMatchObject({ outcome: "shown", roleId: "555000000201" });
   });
 
+  it("denies a user who has no role at all", async () => {
+    const { page } = await follow(newBrowser(), sims.launchUrl("9000000009"), { user: "555000000004" });
+    expect(page.status).toBe(403);
+    expect(page.html).toContain("You have no role selected in your Care Identity");
+    expect(await lastLaunch(sims.ncrs.origin)).toMatchObject({ outcome: "access_denied", roleId: null });
+  });
+
   it("says the NHS number in the link is not valid, before any sign-in", async () => {
     const { page, seen } = await follow(newBrowser(), sims.launchUrl("9000000000"), AMELIA);
     expect(seen).toEqual([]);

@@ -137,13 +137,17 @@ export function landingPage(user: SignedInUser, launchId: string): Page {
   return { status: 200, html };
 }
 
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 function demographics(record: CareRecord) {
   const rows = [
     {
       key: { text: "Date of birth" },
       value: { text: record.birthDate ? longDate(record.birthDate) : "Not known" },
     },
-    { key: { text: "Gender" }, value: { text: record.gender ?? "Not known" } },
+    { key: { text: "Gender" }, value: { text: capitalised(record.gender ?? "not known") } },
   ];
   if (record.dateOfDeath)
     rows.push({ key: { text: "Date of death" }, value: { text: longDate(record.dateOfDeath) } });
