@@ -333,9 +333,9 @@ export async function rootHashFrom(source: MerkleSource, treeSize: number): Prom
 
 /**
  * {@link inclusionProof} for leaf `leafIndex` of the first `treeSize` leaves of `source`.
- * Cost: O(log n) ranges. With no stored nodes it reads and hashes all n leaves (memory
- * O(pageSize + log n)); if the store keeps every node of level ≥ t it reads O(log n) nodes and
- * fewer than 2^(t+1) leaves.
+ * Cost: O(log n) proof nodes. With no stored nodes it reads and hashes all n leaves, a page at a
+ * time (memory O(pageSize + log n)); if the store keeps every node of level ≥ t it reads O(log n)
+ * nodes and O(2^t) leaves (under 2^(t+1)), whatever the tree size.
  */
 export async function inclusionProofFrom(source: MerkleSource, leafIndex: number, treeSize: number) {
   if (!isSize(leafIndex) || !isSize(treeSize) || leafIndex >= treeSize) {
@@ -357,7 +357,10 @@ export async function inclusionProofFrom(source: MerkleSource, leafIndex: number
   return hashRanges(source, ranges.reverse());
 }
 
-/** {@link consistencyProof} from `oldSize` to `newSize` leaves of `source`; costs as for inclusion. */
+/**
+ * {@link consistencyProof} from `oldSize` to `newSize` leaves of `source`. Costs as for
+ * {@link inclusionProofFrom} (under 3 × 2^t leaves when nodes of level ≥ t are stored).
+ */
 export async function consistencyProofFrom(source: MerkleSource, oldSize: number, newSize: number) {
   if (!isSize(oldSize) || !isSize(newSize) || oldSize === 0 || oldSize > newSize) {
     throw new RangeError(`old size ${oldSize} must be between 1 and ${newSize}`);
