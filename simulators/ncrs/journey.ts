@@ -76,7 +76,7 @@ export function proceed(kit: NcrsKit, res: ServerResponse, session: NcrsSession,
     redirect(res, `${LANDING_PATH}?launch=${encodeURIComponent(id)}`);
     return;
   }
-  kit.launches.update(id, launch.entry.outcome, who(user));
+  kit.launches.identify(id, who(user));
   redirect(res, patientPath(launch));
 }
 

@@ -65,6 +65,12 @@ export class LaunchLog {
     }
   }
 
+  /** Records who is behind a launch without moving its outcome on. */
+  identify(id: string, who: { user: string; roleId: string | null }): void {
+    const launch = this.#launches.get(id);
+    if (launch) this.update(id, launch.entry.outcome, who);
+  }
+
   /** Public entries, oldest first. */
   entries(): LaunchEntry[] {
     return [...this.#launches.values()].map((launch) => ({ ...launch.entry }));
