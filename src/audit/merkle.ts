@@ -319,7 +319,10 @@ async function rangeHash(source: MerkleSource, start: number, end: number): Prom
   return foldPeaks(peaks);
 }
 
-async function hashRanges(source: MerkleSource, ranges: readonly (readonly [number, number])[]) {
+async function hashRanges(
+  source: MerkleSource,
+  ranges: readonly (readonly [number, number])[],
+): Promise<Uint8Array[]> {
   const hashes: Uint8Array[] = [];
   for (const [start, end] of ranges) hashes.push(await rangeHash(source, start, end));
   return hashes;
@@ -337,7 +340,11 @@ export async function rootHashFrom(source: MerkleSource, treeSize: number): Prom
  * time (memory O(pageSize + log n)); if the store keeps every node of level ≥ t it reads O(log n)
  * nodes and O(2^t) leaves (under 2^(t+1)), whatever the tree size.
  */
-export async function inclusionProofFrom(source: MerkleSource, leafIndex: number, treeSize: number) {
+export async function inclusionProofFrom(
+  source: MerkleSource,
+  leafIndex: number,
+  treeSize: number,
+): Promise<Uint8Array[]> {
   if (!isSize(leafIndex) || !isSize(treeSize) || leafIndex >= treeSize) {
     throw new RangeError(`leaf index ${leafIndex} is outside a tree of ${treeSize} leaves`);
   }
@@ -361,7 +368,11 @@ export async function inclusionProofFrom(source: MerkleSource, leafIndex: number
  * {@link consistencyProof} from `oldSize` to `newSize` leaves of `source`. Costs as for
  * {@link inclusionProofFrom} (under 3 × 2^t leaves when nodes of level ≥ t are stored).
  */
-export async function consistencyProofFrom(source: MerkleSource, oldSize: number, newSize: number) {
+export async function consistencyProofFrom(
+  source: MerkleSource,
+  oldSize: number,
+  newSize: number,
+): Promise<Uint8Array[]> {
   if (!isSize(oldSize) || !isSize(newSize) || oldSize === 0 || oldSize > newSize) {
     throw new RangeError(`old size ${oldSize} must be between 1 and ${newSize}`);
   }
