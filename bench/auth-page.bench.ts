@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCis2Simulator } from "../simulators/cis2/server.ts";
+import { startPdsSimulator } from "../simulators/pds/server.ts";
 import { HttpAgent } from "../test/support/http-agent.ts";
 import { signIn, USERS } from "../test/support/sign-in.ts";
 import { freePort } from "../test/support/stack.ts";
@@ -19,6 +20,7 @@ const CLIENT_ID = "900000000008.ncrs-connect.bench.apps";
 
 export async function authPage(): Promise<BenchResult> {
   const cis2 = await startCis2Simulator({ port: 0 });
+  const pds = await startPdsSimulator({ port: 0 });
   const [appPort, barePort] = [await freePort(), await freePort()];
   const baseUrl = `http://localhost:${appPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-bench-"));
@@ -29,8 +31,9 @@ export async function authPage(): Promise<BenchResult> {
       PUBLIC_URL: baseUrl,
       DATA_DIR: dataDir,
       CIS2_ISSUER: cis2.issuer,
+      PDS_BASE_URL: pds.baseUrl,
       CIS2_CLIENT_ID: CLIENT_ID,
-      DEV_ALLOW_HTTP_CIS2: "true",
+      DEV_ALLOW_HTTP: "true",
       LOG_LEVEL: "info",
     },
     `${baseUrl}/healthz`,
@@ -68,6 +71,7 @@ export async function authPage(): Promise<BenchResult> {
   } finally {
     await app.stop();
     await cis2.close();
+    await pds.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -43,14 +43,14 @@ if (wanted.has("cis2")) {
     ],
   });
   closers.push(() => cis2.close());
-  Object.assign(env, { CIS2_ISSUER: cis2.issuer, CIS2_CLIENT_ID: CLIENT_ID, DEV_ALLOW_HTTP_CIS2: "true" });
+  Object.assign(env, { CIS2_ISSUER: cis2.issuer, CIS2_CLIENT_ID: CLIENT_ID, DEV_ALLOW_HTTP: "true" });
   log(`CIS2 simulator: ${cis2.issuer} (test users and "remove smartcard" at ${cis2.baseUrl}/sim/)`);
 }
 
 if (wanted.has("pds")) {
   const pds = await startPdsSimulator({ port: Number(process.env["PDS_SIM_PORT"] ?? 3102), log });
   closers.push(() => pds.close());
-  Object.assign(env, { PDS_BASE_URL: pds.baseUrl });
+  Object.assign(env, { PDS_BASE_URL: pds.baseUrl, DEV_ALLOW_HTTP: "true", DEV_SEED_DEMO_PATIENTS: "true" });
   log(`PDS simulator: ${pds.baseUrl}`);
 }
 

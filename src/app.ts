@@ -7,9 +7,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
+import { buildPatients, type Patients } from "./composition/patients.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type Events } from "./domain-events.ts";
-import { subscribeDomainMetrics } from "./ops/domain-metrics.ts";
+import { pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
 import { opsRoutes } from "./ops/ops.routes.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { registerErrorHandling } from "./platform/http/error-handler.ts";
@@ -23,6 +24,7 @@ import { migrateToLatest } from "./storage/migrate.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
 import { authRoutes } from "./web/routes/auth.routes.ts";
 import { jwksRoutes } from "./web/routes/jwks.routes.ts";
+import { patientRoutes } from "./web/routes/patients.routes.ts";
 import { sessionRoutes } from "./web/routes/session.routes.ts";
 import { startRoutes } from "./web/routes/start.routes.ts";
 import { workstationRoutes } from "./web/routes/workstations.routes.ts";
@@ -45,6 +47,7 @@ export interface BuiltApp {
   readonly database: Database;
   readonly events: Events;
   readonly identity: Identity;
+  readonly patients: Patients;
   readonly registry: Registry;
   close(): Promise<void>;
 }
@@ -68,6 +71,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const keysDir = join(config.dataDir, "keys");
   const identity = await buildIdentity({ config, database, events, clock, keysDir });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
+  const patients = buildPatients({ config, database, events, clock, onPdsCall: pdsCallMetrics(registry) });
+  if (config.seedDemoPatients) {
+    const added = await patients.index.seedDemoPatients();
+    if (added > 0)
+      logger.warn(
+        `Seeded the local patient index with ${added} demonstration patients (DEV_SEED_DEMO_PATIENTS)`,
+      );
+  }
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -130,6 +141,13 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     cookies,
     secureCookies: config.secureCookies,
   });
+  await app.register(patientRoutes, {
+    index: patients.index,
+    contexts: patients.contexts,
+    verification: patients.verification,
+    clock,
+    staleAfterSeconds: config.verificationStaleSeconds,
+  });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
   await app.register(opsRoutes, {
     registry,
@@ -159,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     database,
     events,
     identity,
+    patients,
     registry,
     async close() {
       clearInterval(housekeeping);

@@ -11,6 +11,12 @@ import type {
   WorkstationRegistered,
   WorkstationRevoked,
 } from "./identity/identity.events.ts";
+import type {
+  PatientRekeyed,
+  PatientSelected,
+  PatientVerificationFailed,
+  PatientVerified,
+} from "./patients/patients.events.ts";
 import { DomainEventBus } from "./platform/domain-event-bus.ts";
 
 export interface DomainEvents {
@@ -21,6 +27,10 @@ export interface DomainEvents {
   "backchannel_logout.received": BackchannelLogoutReceived;
   "workstation.registered": WorkstationRegistered;
   "workstation.revoked": WorkstationRevoked;
+  "patient.selected": PatientSelected;
+  "patient.verified": PatientVerified;
+  "patient.verification_failed": PatientVerificationFailed;
+  "patient.rekeyed": PatientRekeyed;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -33,6 +43,10 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "backchannel_logout.received",
   "workstation.registered",
   "workstation.revoked",
+  "patient.selected",
+  "patient.verified",
+  "patient.verification_failed",
+  "patient.rekeyed",
 ];
 
 export type Events = DomainEventBus<DomainEvents>;

@@ -7,6 +7,7 @@ const minimal = {
   CIS2_ISSUER:
     "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
   CIS2_CLIENT_ID: "969567331415.apps.national",
+  PDS_BASE_URL: "https://int.api.service.nhs.uk/personal-demographics/FHIR/R4",
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -45,6 +46,7 @@ describe("configuration", () => {
       "CIS2_CLIENT_ID",
       "CIS2_ISSUER",
       "DATABASE_URL",
+      "PDS_BASE_URL",
       "PORT",
       "SESSION_SINGLE_PER_USER",
     ]);
@@ -56,10 +58,10 @@ describe("configuration", () => {
       CIS2_ISSUER: "http://localhost:3101/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
     };
     expect(problemsOf(local)).toEqual([
-      expect.stringMatching(/^CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP_CIS2=true/),
+      expect.stringMatching(/^CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP=true/),
     ]);
-    const config = loadConfig({ ...local, DEV_ALLOW_HTTP_CIS2: "true", DEV_SIMULATED_SERVICES: "cis2" });
-    expect(unsafeSwitchesOn(config)).toEqual(["DEV_ALLOW_HTTP_CIS2=true", "DEV_SIMULATED_SERVICES=cis2"]);
+    const config = loadConfig({ ...local, DEV_ALLOW_HTTP: "true", DEV_SIMULATED_SERVICES: "cis2" });
+    expect(unsafeSwitchesOn(config)).toEqual(["DEV_ALLOW_HTTP=true", "DEV_SIMULATED_SERVICES=cis2"]);
   });
 
   it("requires a client secret only for client_secret_post", () => {

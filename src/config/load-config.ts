@@ -57,8 +57,11 @@ function crossChecks(c: Config): string[] {
   if (c.cis2ClientAuth === "client_secret_post" && !c.cis2ClientSecret) {
     problems.push("CIS2_CLIENT_SECRET: required when CIS2_CLIENT_AUTH is client_secret_post");
   }
-  if (c.cis2Issuer.startsWith("http:") && !c.allowInsecureCis2) {
-    problems.push("CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP_CIS2=true (local simulator only)");
+  if (c.cis2Issuer.startsWith("http:") && !c.allowInsecureHttp) {
+    problems.push("CIS2_ISSUER: an http issuer needs DEV_ALLOW_HTTP=true (local simulator only)");
+  }
+  if (c.pdsBaseUrl.startsWith("http:") && !c.allowInsecureHttp) {
+    problems.push("PDS_BASE_URL: an http URL needs DEV_ALLOW_HTTP=true (local simulator only)");
   }
   if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {
     problems.push("SESSION_IDLE_WARNING_SECONDS: must be shorter than every idle timeout");
@@ -69,7 +72,8 @@ function crossChecks(c: Config): string[] {
 /** The unsafe development switches that are on, for the start-up log and the operations page. */
 export function unsafeSwitchesOn(config: Config): string[] {
   const on: string[] = [];
-  if (config.allowInsecureCis2) on.push(`${settings.allowInsecureCis2.env}=true`);
+  if (config.allowInsecureHttp) on.push(`${settings.allowInsecureHttp.env}=true`);
+  if (config.seedDemoPatients) on.push(`${settings.seedDemoPatients.env}=true`);
   if (config.simulatedServices.length > 0) {
     on.push(`${settings.simulatedServices.env}=${config.simulatedServices.join(",")}`);
   }

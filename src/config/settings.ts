@@ -10,6 +10,8 @@ export type SettingGroup =
   | "CIS2 sign-in"
   | "Roles"
   | "Sessions"
+  | "PDS"
+  | "Patients"
   | "Security"
   | "Development";
 
@@ -322,6 +324,105 @@ export const settings = {
       "End a user's other sessions when they sign in (NHS recommends one active session per user).",
   }),
 
+  pdsBaseUrl: setting({
+    env: "PDS_BASE_URL",
+    group: "PDS",
+    schema: httpUrl,
+    description:
+      "PDS FHIR R4 base URL (INT: `https://int.api.service.nhs.uk/personal-demographics/FHIR/R4`). `npm start` points it at the simulator.",
+  }),
+  pdsAccessToken: setting({
+    env: "PDS_ACCESS_TOKEN",
+    group: "PDS",
+    schema: z.string().min(1).optional(),
+    secret: true,
+    description:
+      "Bearer token sent to PDS. Unset: no Authorization header (the sandbox and the simulator need none).",
+  }),
+  pdsEndUserOds: setting({
+    env: "PDS_END_USER_ODS",
+    group: "PDS",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9]{3,6}$/, "an ODS code")
+      .optional(),
+    description:
+      "Sent as NHSD-End-User-Organisation-ODS (mandatory when one application serves several organisations).",
+  }),
+  pdsTimeoutMs: setting({
+    env: "PDS_TIMEOUT_MS",
+    group: "PDS",
+    schema: positiveInt,
+    default: "3000",
+    description: "Timeout of each call to PDS.",
+  }),
+  pdsRatePerSecond: setting({
+    env: "PDS_RATE_LIMIT_PER_SECOND",
+    group: "PDS",
+    schema: positiveInt,
+    default: "5",
+    description:
+      "Most calls sent to PDS in any second, retries included (PDS's default limit is 5 per application).",
+  }),
+  pdsMaxQueueWaitMs: setting({
+    env: "PDS_MAX_QUEUE_WAIT_MS",
+    group: "PDS",
+    schema: nonNegativeInt,
+    default: "10000",
+    description: "How long a check may wait for its turn under the rate limit before failing with pds.busy.",
+  }),
+  pdsMaxAttempts: setting({
+    env: "PDS_MAX_ATTEMPTS",
+    group: "PDS",
+    schema: z.coerce.number().int().min(1).max(6),
+    default: "3",
+    description:
+      "Attempts per read (429, 503, timeouts and network failures are retried with backoff; the X-Request-ID stays the same).",
+  }),
+  pdsCacheSeconds: setting({
+    env: "PDS_CACHE_SECONDS",
+    group: "PDS",
+    schema: nonNegativeInt,
+    default: "60",
+    description: "How long a PDS answer is reused for pages (a check with PDS always asks again).",
+  }),
+  pdsCircuitFailures: setting({
+    env: "PDS_CIRCUIT_FAILURES",
+    group: "PDS",
+    schema: positiveInt,
+    default: "5",
+    description: "Consecutive failed reads after which calls to PDS pause.",
+  }),
+  pdsCircuitResetSeconds: setting({
+    env: "PDS_CIRCUIT_RESET_SECONDS",
+    group: "PDS",
+    schema: positiveInt,
+    default: "30",
+    description: "How long calls to PDS pause before one trial call.",
+  }),
+
+  patientContextTtlSeconds: setting({
+    env: "PATIENT_CONTEXT_TTL_SECONDS",
+    group: "Patients",
+    schema: positiveInt,
+    default: "1800",
+    description: "How long a patient selection stays usable without activity on it.",
+  }),
+  verificationStaleSeconds: setting({
+    env: "VERIFICATION_STALE_SECONDS",
+    group: "Patients",
+    schema: positiveInt,
+    default: "86400",
+    description: "After this long a verified NHS number needs checking with PDS again.",
+  }),
+  pdsCheckTtlSeconds: setting({
+    env: "PDS_CHECK_TTL_SECONDS",
+    group: "Patients",
+    schema: positiveInt,
+    default: "900",
+    description: "How long after a check with PDS its result may be confirmed.",
+  }),
+
   cookieSecret: setting({
     env: "COOKIE_SECRET",
     group: "Security",
@@ -345,13 +446,23 @@ export const settings = {
     description: "Log-out and back-channel log-out requests allowed per client address per minute.",
   }),
 
-  allowInsecureCis2: setting({
-    env: "DEV_ALLOW_HTTP_CIS2",
+  allowInsecureHttp: setting({
+    env: "DEV_ALLOW_HTTP",
     group: "Development",
     schema: bool,
     default: "false",
     unsafe: true,
-    description: "Allow an `http:` CIS2 issuer (the local simulator). Never on outside development.",
+    description:
+      "Allow national services (CIS2, PDS, NCRS) over plain `http:`, as the local simulators are. Never on outside development.",
+  }),
+  seedDemoPatients: setting({
+    env: "DEV_SEED_DEMO_PATIENTS",
+    group: "Development",
+    schema: bool,
+    default: "false",
+    unsafe: true,
+    description:
+      "Fill an empty local patient index with demonstration patients matching the PDS simulator's.",
   }),
   simulatedServices: setting({
     env: "DEV_SIMULATED_SERVICES",

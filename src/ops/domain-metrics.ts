@@ -3,7 +3,7 @@
  * end reason, back-channel logouts by outcome, and active sessions. Labels are codes and kinds,
  * never identifiers.
  */
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Events } from "../domain-events.ts";
 
 export function subscribeDomainMetrics(
@@ -49,4 +49,17 @@ export function subscribeDomainMetrics(
     "backchannel_logout.received",
     (e) => void backchannel.inc({ outcome: e.outcome, code: e.code ?? "none" }),
   );
+}
+
+/** PDS calls by outcome, with latency: tells "we are slow" from "PDS is slow". */
+export function pdsCallMetrics(registry: Registry) {
+  const calls = new Histogram({
+    name: "ncrs_pds_call_duration_seconds",
+    help: "Calls to PDS by outcome (HTTP attempts, retries included)",
+    labelNames: ["outcome"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
+  return (event: { outcome: string; durationMs: number }) =>
+    calls.observe({ outcome: event.outcome }, event.durationMs / 1000);
 }

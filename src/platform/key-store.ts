@@ -6,7 +6,7 @@
  *   activate — the staged key signs; the old one stays published as "previous";
  *   retire   — the previous key is withdrawn.
  */
-import { randomBytes, randomUUID, type webcrypto } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
@@ -25,7 +25,7 @@ interface StoredKey {
 export interface SigningKey {
   readonly kid: string;
   readonly alg: string;
-  readonly privateKey: webcrypto.CryptoKey;
+  readonly privateKey: CryptoKey;
 }
 
 const RELOAD_CHECK_MS = 2000;
@@ -64,7 +64,7 @@ export class KeyStore {
       const key = importJWK(active.privateJwk, active.alg).then((k) => ({
         kid: active.kid,
         alg: active.alg,
-        privateKey: k as webcrypto.CryptoKey,
+        privateKey: k as CryptoKey,
       }));
       this.#signing = { kid: active.kid, key };
     }

@@ -5,9 +5,11 @@
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 import type { Database } from "./database.ts";
 import * as identity from "./migrations/0001-identity.ts";
+import * as patients from "./migrations/0002-patients.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
+  "0002-patients": patients,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

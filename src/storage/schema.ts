@@ -2,8 +2,6 @@
  * Table types as Kysely sees them. Times are epoch milliseconds (`*_at`), JSON columns are text,
  * flags are 0/1 integers; see database.ts for why.
  */
-import type { Generated } from "kysely";
-
 export interface LoginTransactionsTable {
   state: string;
   nonce: string;
@@ -62,8 +60,57 @@ export interface LogoutTokenJtisTable {
   expires_at: number;
 }
 
-export interface SchemaMigrationsMarker {
-  id: Generated<number>;
+export interface PatientsTable {
+  id: string;
+  mrn: string;
+  nhs_number: string | null;
+  nhs_number_invalid_text: string | null;
+  confidentiality: string;
+  verification_status: string;
+  verification_json: string;
+  search_name: string;
+  birth_date: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PatientSupersededNumbersTable {
+  nhs_number: string;
+  patient_id: string;
+  superseded_at: number;
+}
+
+export interface PatientDemographicsTable {
+  patient_id: string;
+  field: string;
+  value_json: string;
+  source: string;
+  recorded_at: number;
+  pds_version: string | null;
+}
+
+export interface PatientContextsTable {
+  id: string;
+  session_id: string;
+  tab_id: string;
+  patient_id: string;
+  created_at: number;
+  expires_at: number;
+  superseded_at: number | null;
+}
+
+export interface PdsChecksTable {
+  id: string;
+  patient_id: string;
+  session_id: string;
+  context_id: string;
+  requested_nhs_number: string;
+  outcome: string;
+  national_json: string | null;
+  checked_at: number;
+  expires_at: number;
+  decision: string | null;
+  decided_at: number | null;
 }
 
 export interface DatabaseSchema {
@@ -71,4 +118,9 @@ export interface DatabaseSchema {
   sessions: SessionsTable;
   workstations: WorkstationsTable;
   logout_token_jtis: LogoutTokenJtisTable;
+  patients: PatientsTable;
+  patient_superseded_numbers: PatientSupersededNumbersTable;
+  patient_demographics: PatientDemographicsTable;
+  patient_contexts: PatientContextsTable;
+  pds_checks: PdsChecksTable;
 }

@@ -46,6 +46,7 @@ function layoutContext(
     csrfToken: reply.generateCsrf({ userInfo: session?.id ?? "" }),
     developmentBanner: options.developmentBanner,
     currentPath: request.url,
+    navigation: session ? navigationFor(can, request.url) : null,
     user: session
       ? {
           name: session.user.name,
@@ -103,6 +104,22 @@ const UK_TIME = new Intl.DateTimeFormat("en-GB", {
   minute: "2-digit",
   timeZone: "Europe/London",
 });
+
+function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) {
+  const items = [
+    can.clinical
+      ? {
+          href: "/patients",
+          text: "Find a patient",
+          current: url.startsWith("/patients") || url.startsWith("/patient-context"),
+        }
+      : null,
+    can.admin
+      ? { href: "/admin/workstations", text: "Workstations", current: url.startsWith("/admin/workstations") }
+      : null,
+  ].filter((i) => i !== null);
+  return items.length > 0 ? items : null;
+}
 
 /** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */
 export function formatDateTime(d: Date): string {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { type BuiltApp, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createLogger } from "../../src/platform/logger.ts";
@@ -19,6 +20,7 @@ export const TEST_CLIENT_ID = "900000000009.ncrs-connect.test.apps";
 export interface Stack {
   readonly baseUrl: string;
   readonly cis2: Cis2Simulator;
+  readonly pds: PdsSimulator;
   readonly built: BuiltApp;
   /** Every JSON log line the app wrote. */
   readonly logs: Record<string, unknown>[];
@@ -47,10 +49,10 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const cis2 = await startCis2Simulator({
-    port: 0,
-    tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000,
-  });
+  const [cis2, pds] = await Promise.all([
+    startCis2Simulator({ port: 0, tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000 }),
+    startPdsSimulator({ port: 0, slowDelayMs: 2000 }),
+  ]);
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
@@ -63,7 +65,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CIS2_ISSUER: cis2.issuer,
     CIS2_CLIENT_ID: TEST_CLIENT_ID,
     CIS2_HTTP_TIMEOUT_MS: "2000",
-    DEV_ALLOW_HTTP_CIS2: "true",
+    PDS_BASE_URL: pds.baseUrl,
+    PDS_TIMEOUT_MS: "1000",
+    DEV_ALLOW_HTTP: "true",
+    DEV_SEED_DEMO_PATIENTS: "true",
     DEV_SIMULATED_SERVICES: "cis2",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
     ...options.env,
@@ -95,12 +100,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     baseUrl,
     cis2,
+    pds,
     built,
     logs,
     reregisterClient: register,
     async close() {
       await built.close();
       await cis2.close();
+      await pds.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

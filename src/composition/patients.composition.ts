@@ -1,0 +1,79 @@
+/**
+ * Wires the patient domain: the PDS adapter, the SQL repositories and the services, from
+ * configuration. Part of the composition root (app.ts).
+ */
+import type { Config } from "../config/load-config.ts";
+import type { Events } from "../domain-events.ts";
+import { noAccessToken, staticAccessToken } from "../national/pds/access-token.ts";
+import { PdsClient } from "../national/pds/pds-client.ts";
+import type { DemographicsService } from "../patients/national-patient.ts";
+import { PatientContextService } from "../patients/patient-context.service.ts";
+import { PatientIndexService } from "../patients/patient-index.service.ts";
+import { VerificationService } from "../patients/verification.service.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Database } from "../storage/database.ts";
+import { SqlPatientRepository } from "../storage/patient.repository.ts";
+import { SqlPatientContextRepository, SqlPdsCheckRepository } from "../storage/patient-context.repository.ts";
+
+export interface Patients {
+  readonly demographics: DemographicsService;
+  readonly index: PatientIndexService;
+  readonly contexts: PatientContextService;
+  readonly verification: VerificationService;
+  readonly repository: SqlPatientRepository;
+}
+
+export function buildPatients(deps: {
+  readonly config: Config;
+  readonly database: Database;
+  readonly events: Events;
+  readonly clock: Clock;
+  readonly onPdsCall?: (event: {
+    outcome: string;
+    status: number | null;
+    attempt: number;
+    durationMs: number;
+  }) => void;
+}): Patients {
+  const { config, database, events, clock } = deps;
+  const demographics = new PdsClient({
+    baseUrl: config.pdsBaseUrl,
+    tokenSource: config.pdsAccessToken ? staticAccessToken(config.pdsAccessToken) : noAccessToken,
+    ...(config.pdsEndUserOds === undefined ? {} : { endUserOdsCode: config.pdsEndUserOds }),
+    timeoutMs: config.pdsTimeoutMs,
+    ratePerSecond: config.pdsRatePerSecond,
+    maxQueueWaitMs: config.pdsMaxQueueWaitMs,
+    maxAttempts: config.pdsMaxAttempts,
+    cacheSeconds: config.pdsCacheSeconds,
+    circuit: {
+      failureThreshold: config.pdsCircuitFailures,
+      resetAfterMs: config.pdsCircuitResetSeconds * 1000,
+    },
+    clock,
+    ...(deps.onPdsCall ? { onCall: deps.onPdsCall } : {}),
+  });
+  const repository = new SqlPatientRepository(database.db);
+  const contexts = new PatientContextService({
+    contexts: new SqlPatientContextRepository(database.db),
+    patients: repository,
+    events,
+    clock,
+    ttlSeconds: config.patientContextTtlSeconds,
+  });
+  const verification = new VerificationService({
+    demographics,
+    patients: repository,
+    checks: new SqlPdsCheckRepository(database.db),
+    contexts,
+    events,
+    clock,
+    checkTtlSeconds: config.pdsCheckTtlSeconds,
+  });
+  return {
+    demographics,
+    index: new PatientIndexService({ patients: repository, clock }),
+    contexts,
+    verification,
+    repository,
+  };
+}

@@ -1,0 +1,36 @@
+/** Payloads of the patient domain's events (listed with all others in src/domain-events.ts). */
+import type { Actor } from "../identity/identity.events.ts";
+import type { NhsNumber } from "./nhs-number.ts";
+
+export interface PatientSelected extends Actor {
+  readonly correlationId: string;
+  readonly patientId: string;
+  readonly contextId: string;
+  readonly nhsNumber: NhsNumber | null;
+}
+
+export interface PatientVerified extends Actor {
+  readonly correlationId: string;
+  readonly patientId: string;
+  readonly nhsNumber: NhsNumber;
+  readonly pdsVersion: string;
+  readonly updatedLocalDetails: boolean;
+}
+
+export type VerificationFailure = "mismatch" | "superseded" | "invalidated" | "not_found" | "pds_unavailable";
+
+export interface PatientVerificationFailed extends Actor {
+  readonly correlationId: string;
+  readonly patientId: string;
+  readonly nhsNumber: NhsNumber | null;
+  readonly outcome: VerificationFailure;
+  /** For a mismatch, the user's reason; for a failure, the error code. */
+  readonly reason: string | null;
+}
+
+export interface PatientRekeyed extends Actor {
+  readonly correlationId: string;
+  readonly patientId: string;
+  readonly from: NhsNumber;
+  readonly to: NhsNumber;
+}

@@ -1,0 +1,283 @@
+/** The local patient index in the database (both dialects). */
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Confidentiality, Death } from "../patients/national-patient.ts";
+import { type NhsNumber, nhsNumber, parseNhsNumber } from "../patients/nhs-number.ts";
+import {
+  DEMOGRAPHIC_FIELDS,
+  type DemographicField,
+  type Demographics,
+  LOCATION_FIELDS,
+  type Patient,
+  type Recorded,
+  type VerificationState,
+} from "../patients/patient.types.ts";
+import type { NewPatient, PatientQuery, PatientRepository } from "../patients/patients.ports.ts";
+import type { DatabaseSchema, PatientDemographicsTable, PatientsTable } from "./schema.ts";
+import { isUniqueViolation } from "./sql-errors.ts";
+import { verificationFromJson, verificationToJson } from "./verification-json.ts";
+
+type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+function searchName(demographics: Demographics): string {
+  const name = demographics.name?.value;
+  return name ? `${name.given.join(" ")} ${name.family}`.toLowerCase() : "";
+}
+
+function demographicRows(
+  patientId: string,
+  demographics: Demographics,
+): Selectable<PatientDemographicsTable>[] {
+  return DEMOGRAPHIC_FIELDS.flatMap((field) => {
+    const recorded = demographics[field] as Recorded<unknown> | null;
+    if (!recorded) return [];
+    const p = recorded.provenance;
+    return [
+      {
+        patient_id: patientId,
+        field,
+        value_json: JSON.stringify(recorded.value),
+        source: p.source,
+        recorded_at: p.recordedAt.getTime(),
+        pds_version: p.pdsVersion,
+      },
+    ];
+  });
+}
+
+function toDemographics(rows: readonly Selectable<PatientDemographicsTable>[]): Demographics {
+  const out: Record<string, Recorded<unknown> | null> = Object.fromEntries(
+    DEMOGRAPHIC_FIELDS.map((f) => [f, null]),
+  );
+  for (const row of rows) {
+    out[row.field] = {
+      value: JSON.parse(row.value_json),
+      provenance: {
+        source: row.source as "local" | "pds",
+        recordedAt: new Date(row.recorded_at),
+        pdsVersion: row.pds_version,
+      },
+    };
+  }
+  return out as unknown as Demographics;
+}
+
+function toPatient(
+  row: Selectable<PatientsTable>,
+  demographics: Selectable<PatientDemographicsTable>[],
+  superseded: string[],
+): Patient {
+  return {
+    id: row.id,
+    mrn: row.mrn,
+    nhsNumber: row.nhs_number
+      ? { kind: "valid", value: nhsNumber(row.nhs_number) }
+      : row.nhs_number_invalid_text
+        ? { kind: "invalid", text: row.nhs_number_invalid_text }
+        : { kind: "none" },
+    supersededNhsNumbers: superseded.map(nhsNumber),
+    demographics: toDemographics(demographics),
+    confidentiality: row.confidentiality as Confidentiality,
+    verification: verificationFromJson(row.verification_json),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export class SqlPatientRepository implements PatientRepository {
+  readonly #db: Kysely<DatabaseSchema>;
+
+  constructor(db: Kysely<DatabaseSchema>) {
+    this.#db = db;
+  }
+
+  async insert(p: NewPatient): Promise<void> {
+    const parsed = p.nhsNumberText ? parseNhsNumber(p.nhsNumberText) : undefined;
+    const unverified: VerificationState = { status: "unverified", reason: null, at: null, by: null };
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("patients")
+        .values({
+          id: p.id,
+          mrn: p.mrn,
+          nhs_number: parsed?.ok ? parsed.value : null,
+          nhs_number_invalid_text: parsed && !parsed.ok ? p.nhsNumberText : null,
+          confidentiality: "unrestricted",
+          verification_status: unverified.status,
+          verification_json: verificationToJson(unverified),
+          search_name: searchName(p.demographics),
+          birth_date: p.demographics.birthDate?.value ?? null,
+          created_at: p.createdAt.getTime(),
+          updated_at: p.createdAt.getTime(),
+        })
+        .execute();
+      const rows = demographicRows(p.id, p.demographics);
+      if (rows.length > 0) await trx.insertInto("patient_demographics").values(rows).execute();
+    });
+  }
+
+  async count(): Promise<number> {
+    const row = await this.#db
+      .selectFrom("patients")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async findById(id: string): Promise<Patient | undefined> {
+    return (await this.#load(this.#db, [id]))[0];
+  }
+
+  async findByNhsNumber(value: NhsNumber): Promise<Patient | undefined> {
+    const row = await this.#db
+      .selectFrom("patients")
+      .select("id")
+      .where("nhs_number", "=", value)
+      .executeTakeFirst();
+    return row ? this.findById(row.id) : undefined;
+  }
+
+  async search(query: PatientQuery, limit: number): Promise<Patient[]> {
+    let q = this.#db.selectFrom("patients").select("id");
+    if (query.kind === "nhs_number") {
+      const superseded = this.#db
+        .selectFrom("patient_superseded_numbers")
+        .select("patient_id")
+        .where("nhs_number", "=", query.value);
+      q = q.where((eb) => eb.or([eb("nhs_number", "=", query.value), eb("id", "in", superseded)]));
+    } else if (query.kind === "mrn") q = q.where("mrn", "=", query.value);
+    else if (query.kind === "birth_date") q = q.where("birth_date", "=", query.value);
+    else for (const term of query.terms) q = q.where("search_name", "like", `%${term.replace(/[%_]/g, "")}%`);
+    const ids = (await q.orderBy("search_name").orderBy("id").limit(limit).execute()).map((r) => r.id);
+    return this.#load(this.#db, ids);
+  }
+
+  async saveVerification(id: string, state: VerificationState, at: Date): Promise<void> {
+    await this.#db
+      .updateTable("patients")
+      .set({
+        verification_status: state.status,
+        verification_json: verificationToJson(state),
+        updated_at: at.getTime(),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async applyNationalFacts(
+    id: string,
+    facts: { confidentiality: Confidentiality; death: Recorded<Death> | null },
+    at: Date,
+  ): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("patients")
+        .set({ confidentiality: facts.confidentiality, updated_at: at.getTime() })
+        .where("id", "=", id)
+        .execute();
+      if (facts.confidentiality !== "unrestricted") {
+        await trx
+          .deleteFrom("patient_demographics")
+          .where("patient_id", "=", id)
+          .where("field", "in", [...LOCATION_FIELDS])
+          .execute();
+      }
+      if (facts.death) await this.#upsertFields(trx, id, { death: facts.death });
+    });
+  }
+
+  async replaceDemographics(id: string, demographics: Demographics, at: Date): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("patient_demographics").where("patient_id", "=", id).execute();
+      const rows = demographicRows(id, demographics);
+      if (rows.length > 0) await trx.insertInto("patient_demographics").values(rows).execute();
+      await trx
+        .updateTable("patients")
+        .set({
+          search_name: searchName(demographics),
+          birth_date: demographics.birthDate?.value ?? null,
+          updated_at: at.getTime(),
+        })
+        .where("id", "=", id)
+        .execute();
+    });
+  }
+
+  async rekey(
+    id: string,
+    from: NhsNumber,
+    to: NhsNumber,
+    state: VerificationState,
+    at: Date,
+  ): Promise<boolean> {
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const moved = await trx
+          .updateTable("patients")
+          .set({
+            nhs_number: to,
+            verification_status: state.status,
+            verification_json: verificationToJson(state),
+            updated_at: at.getTime(),
+          })
+          .where("id", "=", id)
+          .where("nhs_number", "=", from)
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) === 0) return false;
+        await trx
+          .insertInto("patient_superseded_numbers")
+          .values({ nhs_number: from, patient_id: id, superseded_at: at.getTime() })
+          .execute();
+        return true;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async #upsertFields(db: Db, id: string, fields: Partial<Demographics>): Promise<void> {
+    const rows = demographicRows(id, { ...emptyDemographics(), ...fields });
+    for (const row of rows) {
+      await db
+        .insertInto("patient_demographics")
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(["patient_id", "field"])
+            .doUpdateSet({
+              value_json: row.value_json,
+              source: row.source,
+              recorded_at: row.recorded_at,
+              pds_version: row.pds_version,
+            }),
+        )
+        .execute();
+    }
+  }
+
+  async #load(db: Db, ids: readonly string[]): Promise<Patient[]> {
+    if (ids.length === 0) return [];
+    const [rows, demographics, superseded] = await Promise.all([
+      db.selectFrom("patients").selectAll().where("id", "in", ids).execute(),
+      db.selectFrom("patient_demographics").selectAll().where("patient_id", "in", ids).execute(),
+      db.selectFrom("patient_superseded_numbers").selectAll().where("patient_id", "in", ids).execute(),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      if (!row) return [];
+      return [
+        toPatient(
+          row,
+          demographics.filter((d) => d.patient_id === id),
+          superseded.filter((s) => s.patient_id === id).map((s) => s.nhs_number),
+        ),
+      ];
+    });
+  }
+}
+
+function emptyDemographics(): Demographics {
+  return Object.fromEntries(
+    DEMOGRAPHIC_FIELDS.map((f: DemographicField) => [f, null]),
+  ) as unknown as Demographics;
+}

@@ -1,0 +1,265 @@
+/**
+ * Finding and selecting a patient, the patient page, and verification against PDS. Selecting
+ * makes a patient context bound to this session and browser tab (the tab id travels in the page's
+ * forms and links); every page about a patient is addressed by that context, never by NHS number.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Session } from "../../identity/identity.types.ts";
+import { formatNhsNumber } from "../../patients/nhs-number.ts";
+import { identityDiffers } from "../../patients/patient-comparison.ts";
+import { isTabId, newTabId, type PatientContextService } from "../../patients/patient-context.service.ts";
+import { displayDeath } from "../../patients/patient-display.ts";
+import type { PatientIndexService } from "../../patients/patient-index.service.ts";
+import { patientErrors } from "../../patients/patients.errors.ts";
+import type { VerificationService } from "../../patients/verification.service.ts";
+import type { Clock } from "../../platform/clock.ts";
+import { AppError } from "../../platform/errors.ts";
+import { bannerOf, detailRows } from "../patient-view.ts";
+import { formatDateTime } from "../view-engine.ts";
+
+export interface PatientRoutesDeps {
+  readonly index: PatientIndexService;
+  readonly contexts: PatientContextService;
+  readonly verification: VerificationService;
+  readonly clock: Clock;
+  readonly staleAfterSeconds: number;
+}
+
+const clinical = { access: "clinical" as const };
+const idParam = {
+  type: "object",
+  properties: { ctx: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" } },
+  required: ["ctx"],
+} as const;
+const checkParams = {
+  type: "object",
+  properties: {
+    ctx: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" },
+    check: { type: "string", format: "uuid" },
+  },
+  required: ["ctx", "check"],
+} as const;
+
+const NOTICES: Readonly<Record<string, string>> = {
+  verified: "NHS number verified with PDS.",
+  updated: "NHS number verified with PDS, and the local details replaced with PDS's.",
+  mismatch: "Recorded that the local and PDS details do not match. The NHS number stays unverified.",
+  rekeyed: "The local record now uses the surviving NHS number. Check its details with PDS next.",
+};
+
+const COMPARISON_TEXT = {
+  same: "Same",
+  different: "Different",
+  only_local: "Only in local record",
+  only_national: "Only at PDS",
+  neither: "Not recorded",
+  restricted: "Restricted",
+};
+
+function sessionOf(request: FastifyRequest): Session {
+  if (!request.session) throw new Error("route requires a session");
+  return request.session;
+}
+
+export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDeps): Promise<void> {
+  const banner = (patient: Parameters<typeof bannerOf>[0]) =>
+    bannerOf(patient, deps.clock.now(), deps.staleAfterSeconds);
+
+  app.get<{ Querystring: { q?: string; tab?: string } }>(
+    "/patients",
+    { config: clinical },
+    async (request, reply) => {
+      if (!isTabId(request.query.tab)) {
+        const query = new URLSearchParams({
+          ...(request.query.q ? { q: request.query.q } : {}),
+          tab: newTabId(),
+        });
+        return reply.redirect(`/patients?${query}`, 303);
+      }
+      const query = (request.query.q ?? "").trim();
+      let results: Awaited<ReturnType<PatientIndexService["search"]>> = [];
+      let searchError: string | null = null;
+      if (query) {
+        try {
+          results = await deps.index.search(query);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.definition !== patientErrors.search_invalid) throw error;
+          searchError = error.definition.message;
+          reply.code(400);
+        }
+      }
+      const view = results.map((p) => ({ id: p.id, mrn: p.mrn, banner: banner(p) }));
+      return reply.page("patients", {
+        query,
+        results: view,
+        searchError,
+        tabId: request.query.tab,
+        navigationCurrent: "patients",
+      });
+    },
+  );
+
+  app.post<{ Body: { patientId?: string; tab?: string } }>(
+    "/patients/select",
+    { config: clinical, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const patientId = typeof request.body?.patientId === "string" ? request.body.patientId : "";
+      const tab = isTabId(request.body?.tab) ? request.body.tab : newTabId();
+      const contextId = await deps.contexts.select(sessionOf(request), patientId, tab, request.correlationId);
+      return reply.redirect(`/patient-context/${contextId}`, 303);
+    },
+  );
+
+  app.get<{ Params: { ctx: string }; Querystring: { done?: string } }>(
+    "/patient-context/:ctx",
+    { config: clinical, schema: { params: idParam } },
+    async (request, reply) =>
+      renderPatient(request, reply, request.params.ctx, NOTICES[request.query.done ?? ""] ?? null, null),
+  );
+
+  async function renderPatient(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    contextId: string,
+    notice: string | null,
+    pdsError: AppError | null,
+  ) {
+    const session = sessionOf(request);
+    const resolved = await deps.contexts.resolve(session, contextId);
+    if (resolved.kind === "current") await deps.contexts.current(session, contextId);
+    const patient = resolved.patient;
+    return reply.page("patient", {
+      banner: banner(patient),
+      rows: detailRows(patient),
+      contextId,
+      patientId: patient.id,
+      tabId: resolved.context.tabId,
+      contextState: resolved.kind,
+      currentContextId: resolved.kind === "superseded" ? resolved.currentContextId : null,
+      canCheck: patient.nhsNumber.kind === "valid",
+      notice,
+      pdsError: pdsError ? { ...pdsError.definition } : null,
+      correlationId: request.correlationId,
+    });
+  }
+
+  app.post<{ Params: { ctx: string } }>(
+    "/patient-context/:ctx/checks",
+    { config: clinical, preHandler: app.csrfProtection, schema: { params: idParam } },
+    async (request, reply) => {
+      try {
+        const checkId = await deps.verification.check(
+          sessionOf(request),
+          request.params.ctx,
+          request.correlationId,
+        );
+        return reply.redirect(`/patient-context/${request.params.ctx}/checks/${checkId}`, 303);
+      } catch (error) {
+        // PDS being unavailable is said plainly on the patient's own page, with a retry.
+        if (!(error instanceof AppError) || !error.code.startsWith("pds.")) throw error;
+        request.log.warn({ code: error.code, err: error.cause }, "check with PDS failed");
+        reply.code(error.status);
+        return renderPatient(request, reply, request.params.ctx, null, error);
+      }
+    },
+  );
+
+  app.get<{ Params: { ctx: string; check: string } }>(
+    "/patient-context/:ctx/checks/:check",
+    { config: clinical, schema: { params: checkParams } },
+    async (request, reply) => renderCheck(request, reply, null),
+  );
+
+  async function renderCheck(
+    request: FastifyRequest<{ Params: { ctx: string; check: string } }>,
+    reply: FastifyReply,
+    formError: string | null,
+  ) {
+    const { check, patient, rows } = await deps.verification.view(
+      sessionOf(request),
+      request.params.ctx,
+      request.params.check,
+    );
+    const facts = [];
+    if (check.national?.confidentiality && check.national.confidentiality !== "unrestricted")
+      facts.push({
+        heading: "Restricted record",
+        text: "PDS marks this record as restricted: address, phone, email and GP are not shown or kept.",
+      });
+    if (check.national?.death)
+      facts.push({
+        heading: "PDS records this patient as deceased",
+        text: `Date of death: ${displayDeath(check.national.death)}.`,
+      });
+    return reply.page("patient-check", {
+      banner: banner(patient),
+      contextId: request.params.ctx,
+      checkId: check.id,
+      outcome: check.outcome,
+      rows,
+      comparisonText: COMPARISON_TEXT,
+      identityDiffers: identityDiffers(rows),
+      nationalFacts: facts,
+      decided: check.decision !== null,
+      checkedAt: formatDateTime(check.checkedAt),
+      pdsVersion: check.national?.versionId ?? null,
+      survivingNhsNumber:
+        check.outcome === "superseded" && check.national ? formatNhsNumber(check.national.nhsNumber) : null,
+      formError,
+    });
+  }
+
+  app.post<{ Params: { ctx: string; check: string }; Body: { updateLocal?: string | string[] } }>(
+    "/patient-context/:ctx/checks/:check/confirm",
+    { config: clinical, preHandler: app.csrfProtection, schema: { params: checkParams } },
+    async (request, reply) => {
+      const updateLocal = [request.body?.updateLocal].flat().includes("yes");
+      await deps.verification.confirm(
+        sessionOf(request),
+        request.params.ctx,
+        request.params.check,
+        updateLocal,
+        request.correlationId,
+      );
+      return reply.redirect(
+        `/patient-context/${request.params.ctx}?done=${updateLocal ? "updated" : "verified"}`,
+        303,
+      );
+    },
+  );
+
+  app.post<{ Params: { ctx: string; check: string }; Body: { reason?: string } }>(
+    "/patient-context/:ctx/checks/:check/mismatch",
+    { config: clinical, preHandler: app.csrfProtection, schema: { params: checkParams } },
+    async (request, reply) => {
+      try {
+        await deps.verification.reject(
+          sessionOf(request),
+          request.params.ctx,
+          request.params.check,
+          request.body?.reason,
+          request.correlationId,
+        );
+      } catch (error) {
+        if (!(error instanceof AppError) || error.definition !== patientErrors.reason_required) throw error;
+        reply.code(400);
+        return renderCheck(request, reply, error.definition.message);
+      }
+      return reply.redirect(`/patient-context/${request.params.ctx}?done=mismatch`, 303);
+    },
+  );
+
+  app.post<{ Params: { ctx: string; check: string } }>(
+    "/patient-context/:ctx/checks/:check/rekey",
+    { config: clinical, preHandler: app.csrfProtection, schema: { params: checkParams } },
+    async (request, reply) => {
+      await deps.verification.rekey(
+        sessionOf(request),
+        request.params.ctx,
+        request.params.check,
+        request.correlationId,
+      );
+      return reply.redirect(`/patient-context/${request.params.ctx}?done=rekeyed`, 303);
+    },
+  );
+}
