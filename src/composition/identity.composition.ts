@@ -79,7 +79,7 @@ export async function buildIdentity(deps: {
     timeoutMs: config.cis2HttpTimeoutMs,
     discoveryCacheSeconds: config.cis2DiscoveryCacheSeconds,
     clockSkewSeconds: config.cis2ClockSkewSeconds,
-    allowInsecureHttp: config.allowInsecureCis2,
+    allowInsecureHttp: config.allowInsecureHttp,
   });
   const rolePolicy: RolePolicy = {
     clinicalActivityCodes: config.clinicalActivityCodes,
