@@ -49,6 +49,21 @@ export function subscribeDomainMetrics(
     "backchannel_logout.received",
     (e) => void backchannel.inc({ outcome: e.outcome, code: e.code ?? "none" }),
   );
+
+  const selected = counter("ncrs_patients_selected_total", "Patients selected");
+  const verified = counter("ncrs_patient_verifications_total", "NHS numbers verified against PDS", [
+    "updated_local",
+  ]);
+  const failed = counter(
+    "ncrs_patient_verification_failures_total",
+    "Checks that did not verify, by outcome",
+    ["outcome"],
+  );
+  const rekeyed = counter("ncrs_patients_rekeyed_total", "Local records moved to a surviving NHS number");
+  events.on("patient.selected", () => void selected.inc());
+  events.on("patient.verified", (e) => void verified.inc({ updated_local: String(e.updatedLocalDetails) }));
+  events.on("patient.verification_failed", (e) => void failed.inc({ outcome: e.outcome }));
+  events.on("patient.rekeyed", () => void rekeyed.inc());
 }
 
 /** PDS calls by outcome, with latency: tells "we are slow" from "PDS is slow". */

@@ -134,6 +134,14 @@ export const DEMO_PATIENTS: readonly DemoPatient[] = [
     shows: "local NHS number fails the check digit (typing error)",
   },
   {
+    mrn: "RX1-000114",
+    nhsNumber: "9993000000",
+    name: { prefix: "Mr", given: ["Sam"], family: "Nolan" },
+    birthDate: "1977-02-28",
+    gender: "male",
+    shows: "NHS number PDS has no record of",
+  },
+  {
     mrn: "RX1-000113",
     nhsNumber: "9992000031",
     name: { given: ["Unavailable"], family: "Scenario" },

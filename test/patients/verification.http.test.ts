@@ -1,0 +1,175 @@
+/**
+ * Finding, selecting and verifying patients over real HTTP against the PDS simulator, on both
+ * database dialects: every PDS outcome, the user's decisions, and the safety facts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpAgent } from "../support/http-agent.ts";
+import { bannerFlags, bannerVerification, checkWithPds, decide, selectPatient } from "../support/patients.ts";
+import { signIn, USERS } from "../support/sign-in.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+
+describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s", (dialect) => {
+  let stack: Stack;
+  let agent: HttpAgent;
+
+  beforeAll(async () => {
+    stack = await startStack({ dialect });
+    agent = new HttpAgent();
+    await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+  });
+  afterAll(async () => stack.close());
+
+  async function metric(name: string, labels = ""): Promise<number> {
+    const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(name) && l.includes(labels) && !l.startsWith("#"));
+    return line ? Number(line.split(" ").at(-1)) : 0;
+  }
+
+  it("verifies a patient whose details match, recording who, when and which PDS version", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "999 100 0054", "RX1-000101");
+    expect(bannerVerification(page)).toBe("Not verified");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toMatch(/data-testid="comparison-name" data-comparison="same"/);
+    const done = await agent.follow(await decide(agent, check, "confirm"));
+    expect(done.body).toContain("NHS number verified with PDS.");
+    expect(bannerVerification(done)).toBe("Verified with PDS");
+    expect(done.body).toMatch(/By Amelia Hart, .* \(PDS version 2\)/);
+    expect(await metric("ncrs_patient_verifications_total", 'updated_local="false"')).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+
+  it("shows differences, and changes nothing local unless asked", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Iqbal", "RX1-000103");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toMatch(/data-testid="comparison-birthDate" data-comparison="different"/);
+    expect(check.body).toMatch(/data-testid="comparison-address" data-comparison="different"/);
+    expect(check.body).toContain("Name, date of birth or gender differ");
+    const kept = await agent.follow(await decide(agent, check, "confirm"));
+    expect(kept.body).toContain("3 November 1972");
+    expect(kept.body).toContain("12 Manningham Lane");
+  });
+
+  it("replaces local details with PDS's only when the user ticks the box, and shows where they came from", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Iqbal", "RX1-000103");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    const updated = await agent.follow(await decide(agent, check, "confirm", { updateLocal: "yes" }));
+    expect(updated.body).toContain("30 November 1972");
+    expect(updated.body).toContain("48 Whetley Hill");
+    expect(updated.body).toMatch(/From PDS \(version 4\)/);
+  });
+
+  it("records that details do not match, with the reason, and needs a reason", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Garton", "RX1-000109");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    const missing = await decide(agent, check, "mismatch", { reason: "  " });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toContain("Choose or describe why the local and national details do not match");
+    const done = await agent.follow(await decide(agent, check, "mismatch", { reason: "Gender differs" }));
+    expect(bannerVerification(done)).toBe("Not verified");
+    expect(done.body).toContain("Details did not match: Gender differs");
+  });
+
+  it("refuses a second decision on the same check", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "O'Neill", "RX1-000102");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    await decide(agent, check, "confirm");
+    const again = await decide(agent, check, "confirm");
+    expect(again.status).toBe(409);
+    expect(again.body).toContain("patient.check_decided");
+  });
+
+  it("offers to re-key a superseded number, then the old number still finds the patient", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "999 100 0003", "RX1-000104");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toContain('data-testid="superseded"');
+    expect(check.body).toContain("999 100 0100");
+    const rekeyed = await agent.follow(await decide(agent, check, "rekey"));
+    expect(rekeyed.body).toContain("999 100 0100");
+    expect(rekeyed.body).toContain("Previous NHS numbers");
+    const byOld = await agent.get(`${stack.baseUrl}/patients?q=9991000003&tab=testtab0000000000001`);
+    expect(byOld.body).toContain("RX1-000104");
+    const verified = await checkWithPds(agent, stack.baseUrl, rekeyed);
+    expect((await agent.follow(await decide(agent, verified, "confirm"))).body).toContain(
+      "Verified with PDS",
+    );
+  });
+
+  it.each([
+    ["invalidated", "999 100 0011", "RX1-000105", "NHS number not valid at PDS"],
+    ["not found", "999 300 0000", "RX1-000114", "Not found at PDS"],
+  ])("blocks an %s number at once", async (_name, search, mrn, tag) => {
+    const page = await selectPatient(agent, stack.baseUrl, search, mrn);
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toContain('data-testid="blocked"');
+    expect(check.body).not.toContain('data-testid="confirm"');
+    const after = await agent.get(page.url);
+    expect(bannerVerification(after)).toBe(tag);
+  });
+
+  it("applies PDS's restricted flag at once: location data is removed and never shown", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Price", "RX1-000106");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toMatch(/data-testid="comparison-address" data-comparison="restricted"/);
+    const after = await agent.get(page.url);
+    expect(bannerFlags(after)).toContain("Restricted record");
+    expect(after.body).toMatch(/Address<\/dt>\s*<dd class="nhsuk-summary-list__value">Restricted/);
+  });
+
+  it("flags a patient PDS records as deceased, with the date", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Whitfield", "RX1-000107");
+    await checkWithPds(agent, stack.baseUrl, page);
+    const after = await agent.get(page.url);
+    expect(bannerFlags(after)).toContain("Deceased 11 February 2024");
+  });
+
+  it("cannot check a patient with no valid NHS number", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "RX1-000112", "RX1-000112");
+    expect(bannerVerification(page)).toBe("No valid NHS number");
+    expect(page.body).not.toContain('data-testid="check-with-pds"');
+    const forced = await checkWithPds(agent, stack.baseUrl, page);
+    expect(forced.status).toBe(409);
+    expect(forced.body).toContain("patient.no_nhs_number");
+  });
+
+  it("says plainly when PDS is down, keeps working, and lets the user retry", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Hartley Oscar", "RX1-000101");
+    await fetch(`${stack.pds.origin}/_sim/scenario`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scenario: "unavailable" }),
+    });
+    try {
+      const failed = await checkWithPds(agent, stack.baseUrl, page);
+      expect(failed.status).toBe(503);
+      expect(failed.body).toContain('data-testid="pds-error"');
+      expect(failed.body).toContain("pds.unavailable");
+      expect(failed.body).toContain("Try again");
+      expect((await agent.get(`${stack.baseUrl}/patients?q=Hartley&tab=testtab0000000000001`)).status).toBe(
+        200,
+      );
+    } finally {
+      await fetch(`${stack.pds.origin}/_sim/scenario`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ scenario: null }),
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const retried = await checkWithPds(agent, stack.baseUrl, page);
+    expect(retried.body).toContain('data-testid="comparison"');
+  });
+
+  it("refuses a search that makes no sense with a clear message", async () => {
+    const page = await agent.get(`${stack.baseUrl}/patients?q=9434765918&tab=testtab0000000000001`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain("There is a problem");
+  });
+
+  it("keeps the patient pages to clinical roles", async () => {
+    const admin = new HttpAgent();
+    await signIn(admin, stack.baseUrl, { user: USERS.admin });
+    const page = await admin.get(`${stack.baseUrl}/patients?tab=testtab0000000000001`);
+    expect(page.status).toBe(403);
+  });
+});
