@@ -77,10 +77,18 @@ export async function registerViews(app: FastifyInstance, options: ViewOptions):
   app.decorateReply(
     "renderPage",
     async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-      return this.viewAsync(`pages/${template}.njk`, {
-        ...layoutContext(this.request, this, options),
-        ...data,
-      });
+      const layout = layoutContext(this.request, this, options);
+      // A page that belongs to a browser tab's patient work keeps that tab's id in its navigation.
+      const tabId = typeof data["tabId"] === "string" ? data["tabId"] : null;
+      const navigation =
+        tabId && layout.navigation
+          ? layout.navigation.map((item) =>
+              item.href === "/patients"
+                ? { ...item, href: `/patients?tab=${encodeURIComponent(tabId)}` }
+                : item,
+            )
+          : layout.navigation;
+      return this.viewAsync(`pages/${template}.njk`, { ...layout, navigation, ...data });
     },
   );
   app.decorateReply(

@@ -2,6 +2,8 @@
 // Pages work without JavaScript; nothing here is needed for a task to succeed.
 import { initAll } from "/static/nhsuk-frontend.min.js";
 import { startIdleTimer } from "/static/session-timeout.js";
+import { applyTabIdentity } from "/static/tab-identity.js";
 
 initAll();
+applyTabIdentity();
 startIdleTimer(document.getElementById("idle-warning"));
