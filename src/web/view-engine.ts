@@ -31,11 +31,7 @@ export interface ViewOptions {
   readonly developmentBanner: string | null;
 }
 
-function layoutContext(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: ViewOptions,
-): Record<string, unknown> {
+function layoutContext(request: FastifyRequest, reply: FastifyReply, options: ViewOptions) {
   const session = request.session;
   const can = permissionsOf(session?.role ?? null, options.rolePolicy);
   return {
