@@ -8,7 +8,7 @@ import { demographicsErrors } from "../../patients/demographics.errors.ts";
 import type { DemographicsReadResult } from "../../patients/national-patient.ts";
 import type { NhsNumber } from "../../patients/nhs-number.ts";
 import { AppError, type ErrorDefinition } from "../../platform/errors.ts";
-import { PatientMappingError, toNationalPatient } from "./fhir-patient.mapper.ts";
+import { toNationalPatient } from "./fhir-patient.mapper.ts";
 import {
   isOperationOutcome,
   isPatient,
@@ -115,7 +115,8 @@ function interpretPatient(body: PdsBody, requested: NhsNumber, now: Date): Attem
         : { kind: "superseded", requested, patient, retrievedAt: now };
     return { kind: "result", outcome: result.kind, result };
   } catch (error) {
-    if (!(error instanceof PatientMappingError)) throw error;
+    // A PatientMappingError, or a field of the wrong JSON type (a TypeError): either way the
+    // body is not a Patient we can read.
     return failure("bad_response", demographicsErrors.bad_response, error);
   }
 }
