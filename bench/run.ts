@@ -4,9 +4,13 @@
  */
 import { authPage } from "./auth-page.bench.ts";
 import type { BenchResult } from "./lib/result.ts";
+import { patientPage } from "./patient-page.bench.ts";
+import { pdsBurst } from "./pds-burst.bench.ts";
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "auth-page": authPage,
+  "patient-page": patientPage,
+  "pds-burst": pdsBurst,
 };
 
 const wanted = process.argv.slice(2);

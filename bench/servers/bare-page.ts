@@ -1,7 +1,6 @@
 /**
- * The baseline for `auth-page`: a bare Fastify route (no plugins, no session, no security headers,
- * no logging) rendering the same home page template with the same data. What the product's request
- * pipeline adds is the difference.
+ * The baseline for page benchmarks: a bare Fastify route (no plugins, no session, no security
+ * headers, no logging) rendering a page template with fixed data.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,9 +14,10 @@ const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([views, join(
 });
 env.addFilter("dateTime", (d: Date) => new Date(d).toISOString());
 
+const template = process.env["BENCH_TEMPLATE"] ?? "pages/home.njk";
 const context = JSON.parse(process.env["BENCH_PAGE_CONTEXT"] ?? "{}") as Record<string, unknown>;
 const app = Fastify();
-app.get("/home", async (_request, reply) =>
-  reply.type("text/html; charset=utf-8").send(env.render("pages/home.njk", context)),
+app.get("/page", async (_request, reply) =>
+  reply.type("text/html; charset=utf-8").send(env.render(template, context)),
 );
 await app.listen({ port: Number(process.env["PORT"]), host: "127.0.0.1" });

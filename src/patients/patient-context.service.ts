@@ -95,8 +95,20 @@ export class PatientContextService {
     const resolved = await this.resolve(session, contextId);
     if (resolved.kind === "superseded") throw new AppError(patientErrors.context_superseded);
     if (resolved.kind === "expired") throw new AppError(patientErrors.context_expired);
-    const expiresAt = new Date(this.#deps.clock.now().getTime() + this.#deps.ttlSeconds * 1000);
-    await this.#deps.contexts.extend(resolved.context.id, expiresAt);
-    return { context: { ...resolved.context, expiresAt }, patient: resolved.patient };
+    return { context: await this.keepAlive(resolved.context), patient: resolved.patient };
+  }
+
+  /**
+   * Use of a current context extends its life. The write is skipped while most of the lifetime is
+   * left, so a busy page costs no database write per view.
+   */
+  async keepAlive(context: PatientContext): Promise<PatientContext> {
+    const now = this.#deps.clock.now().getTime();
+    const ttlMs = this.#deps.ttlSeconds * 1000;
+    const slackMs = Math.min(60_000, ttlMs / 4);
+    if (context.expiresAt.getTime() - now > ttlMs - slackMs) return context;
+    const expiresAt = new Date(now + ttlMs);
+    await this.#deps.contexts.extend(context.id, expiresAt);
+    return { ...context, expiresAt };
   }
 }

@@ -91,12 +91,15 @@ export function displayDeath(death: Death | null): string {
   return `${displayDate(death.dateTime)}${status}`;
 }
 
+/** Built once: creating a formatter per call is costly. en-CA writes dates as YYYY-MM-DD. */
+const UK_ISO_DATE = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 /** Today's date in the UK, YYYY-MM-DD. */
 export function ukToday(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/London",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  return UK_ISO_DATE.format(now);
 }

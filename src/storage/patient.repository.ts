@@ -241,14 +241,12 @@ export class SqlPatientRepository implements PatientRepository {
         .insertInto("patient_demographics")
         .values(row)
         .onConflict((oc) =>
-          oc
-            .columns(["patient_id", "field"])
-            .doUpdateSet({
-              value_json: row.value_json,
-              source: row.source,
-              recorded_at: row.recorded_at,
-              pds_version: row.pds_version,
-            }),
+          oc.columns(["patient_id", "field"]).doUpdateSet({
+            value_json: row.value_json,
+            source: row.source,
+            recorded_at: row.recorded_at,
+            pds_version: row.pds_version,
+          }),
         )
         .execute();
     }

@@ -8,6 +8,7 @@ import view from "@fastify/view";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
 import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
+import { CSRF_SECRET_COOKIE_NAMES } from "../platform/http/security.ts";
 import { NHSUK_ROOT } from "./assets.ts";
 
 const VIEWS = fileURLToPath(new URL("./views/", import.meta.url));
@@ -31,6 +32,28 @@ export interface ViewOptions {
   readonly developmentBanner: string | null;
 }
 
+/**
+ * One CSRF token per session and browser secret (the synchronizer-token pattern), bound to the
+ * session so a token from before sign-in is useless after it. Minting a token costs two HMACs, so
+ * it is remembered rather than minted for every page.
+ */
+const csrfTokens = new Map<string, string>();
+const CSRF_TOKEN_MEMORY = 10_000;
+
+function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
+  const userInfo = request.session?.id ?? "";
+  const secretCookie = request.cookies[CSRF_SECRET_COOKIE_NAMES.find((n) => request.cookies[n]) ?? ""] ?? "";
+  const key = `${userInfo}|${secretCookie}`;
+  const known = secretCookie ? csrfTokens.get(key) : undefined;
+  if (known) return known;
+  const token = reply.generateCsrf({ userInfo });
+  if (secretCookie) {
+    if (csrfTokens.size >= CSRF_TOKEN_MEMORY) csrfTokens.clear();
+    csrfTokens.set(key, token);
+  }
+  return token;
+}
+
 function layoutContext(request: FastifyRequest, reply: FastifyReply, options: ViewOptions) {
   const session = request.session;
   const can = permissionsOf(session?.role ?? null, options.rolePolicy);
@@ -38,8 +61,7 @@ function layoutContext(request: FastifyRequest, reply: FastifyReply, options: Vi
     serviceName: SERVICE_NAME,
     stylesheetUrl: options.stylesheetUrl,
     cspNonce: reply.cspNonce?.script,
-    // Bound to the session (see security.ts), so a token from before sign-in is useless after it.
-    csrfToken: reply.generateCsrf({ userInfo: session?.id ?? "" }),
+    csrfToken: csrfTokenFor(request, reply),
     developmentBanner: options.developmentBanner,
     currentPath: request.url,
     navigation: session ? navigationFor(can, request.url) : null,

@@ -126,7 +126,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
   ) {
     const session = sessionOf(request);
     const resolved = await deps.contexts.resolve(session, contextId);
-    if (resolved.kind === "current") await deps.contexts.current(session, contextId);
+    if (resolved.kind === "current") await deps.contexts.keepAlive(resolved.context);
     const patient = resolved.patient;
     return reply.page("patient", {
       banner: banner(patient),

@@ -1,0 +1,59 @@
+/**
+ * A page through the whole product against a bare Fastify route (no plugins, no session, no
+ * security headers, no logging) rendering the same template with the same data, measured one after
+ * the other in the same run. What the product's request pipeline adds is the difference.
+ */
+import { freePort } from "../../test/support/stack.ts";
+import { load } from "./load.ts";
+import { startNode } from "./processes.ts";
+import { type BenchResult, result } from "./result.ts";
+
+export interface PageComparison {
+  readonly bench: string;
+  readonly target: number;
+  readonly url: string;
+  readonly cookie: string;
+  readonly template: string;
+  readonly context: Record<string, unknown>;
+}
+
+export async function pageVsBare(c: PageComparison): Promise<BenchResult> {
+  const product = await load({ url: c.url, headers: { cookie: c.cookie, accept: "text/html" } });
+  if (product.non2xx > 0 || product.errors > 0)
+    throw new Error(`${c.bench}: the page failed under load: ${JSON.stringify(product)}`);
+  const port = await freePort();
+  const bare = await startNode(
+    "bench/servers/bare-page.ts",
+    { PORT: String(port), BENCH_TEMPLATE: c.template, BENCH_PAGE_CONTEXT: JSON.stringify(c.context) },
+    `http://127.0.0.1:${port}/page`,
+  );
+  const baseline = await load({ url: `http://127.0.0.1:${port}/page` }).finally(() => bare.stop());
+  return result(c.bench, "req/s", product.requestsPerSecond, baseline.requestsPerSecond, c.target, true, {
+    productP99Ms: product.p99Ms,
+    baselineP99Ms: baseline.p99Ms,
+    productP50Ms: product.p50Ms,
+    baselineP50Ms: baseline.p50Ms,
+  });
+}
+
+/** What every page's layout needs, as the product provides it for a signed-in clinician. */
+export function layoutContext(extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    serviceName: "NCRS Connect",
+    stylesheetUrl: "/static/app.css",
+    cspNonce: "0123456789abcdef0123456789abcdef",
+    csrfToken: "token-token-token-token-token",
+    developmentBanner: "Simulated national services and unsafe switches are on.",
+    navigation: [{ href: "/patients", text: "Find a patient", current: true }],
+    user: {
+      name: "Amelia Hart",
+      roleName: "Clinical Practitioner Access Role",
+      orgName: "Riverside Community Health NHS Trust (test)",
+      orgCode: "Y90001",
+      canAdmin: false,
+      canClinical: true,
+    },
+    idle: { expiresAt: new Date().toISOString(), warningSeconds: 120 },
+    ...extra,
+  };
+}

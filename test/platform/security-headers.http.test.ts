@@ -1,0 +1,65 @@
+/** Security headers on real responses: CSP with a fresh nonce that the page's script carries, and the rest. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../support/stack.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => stack.close());
+
+async function page(path: string) {
+  const response = await fetch(`${stack.baseUrl}${path}`, { headers: { accept: "text/html" } });
+  return { headers: response.headers, body: await response.text() };
+}
+
+describe("security headers", () => {
+  it("send a strict CSP whose nonce is the one on the page's script, fresh for every response", async () => {
+    const [a, b] = [await page("/"), await page("/")];
+    const csp = a.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{24}$/);
+    expect(a.body).toContain(`nonce="${nonce}"`);
+    expect(b.headers.get("content-security-policy")).not.toBe(csp);
+  });
+
+  it("keep pages out of caches, referrers and frames", async () => {
+    const { headers } = await page("/help/smartcard");
+    expect(headers.get("cache-control")).toBe("no-store");
+    expect(headers.get("referrer-policy")).toBe("no-referrer");
+    expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("let static assets be cached", async () => {
+    const response = await fetch(`${stack.baseUrl}/static/app.js`);
+    expect(response.headers.get("cache-control")).toMatch(/max-age=\d+/);
+  });
+
+  it("echo a caller's request and correlation ids, and make them when absent", async () => {
+    const given = await fetch(`${stack.baseUrl}/healthz`, {
+      headers: { "x-request-id": "req-123", "x-correlation-id": "corr-456" },
+    });
+    expect([given.headers.get("x-request-id"), given.headers.get("x-correlation-id")]).toEqual([
+      "req-123",
+      "corr-456",
+    ]);
+    const made = await fetch(`${stack.baseUrl}/healthz`);
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get("x-correlation-id")).toBe(made.headers.get("x-request-id"));
+    const unsafe = await fetch(`${stack.baseUrl}/healthz`, {
+      headers: { "x-request-id": "bad id\twith spaces" },
+    });
+    expect(unsafe.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("put the correlation id on every log line of a request", async () => {
+    await fetch(`${stack.baseUrl}/healthz`, { headers: { "x-correlation-id": "corr-on-every-line" } });
+    const lines = stack.logs.filter((l) => l["correlationId"] === "corr-on-every-line");
+    expect(lines.map((l) => l["msg"])).toEqual(["incoming request", "request completed"]);
+  });
+});
