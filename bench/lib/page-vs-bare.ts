@@ -4,7 +4,7 @@
  * the other in the same run. What the product's request pipeline adds is the difference.
  */
 import { freePort } from "../../test/support/stack.ts";
-import { load } from "./load.ts";
+import { type LoadResult, load } from "./load.ts";
 import { startNode } from "./processes.ts";
 import { type BenchResult, result } from "./result.ts";
 
@@ -17,22 +17,44 @@ export interface PageComparison {
   readonly context: Record<string, unknown>;
 }
 
+const ROUNDS = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/**
+ * Alternates product and baseline for several rounds and compares medians, so a burst of load
+ * from elsewhere on a shared machine lands on both sides instead of skewing one.
+ */
 export async function pageVsBare(c: PageComparison): Promise<BenchResult> {
-  const product = await load({ url: c.url, headers: { cookie: c.cookie, accept: "text/html" } });
-  if (product.non2xx > 0 || product.errors > 0)
-    throw new Error(`${c.bench}: the page failed under load: ${JSON.stringify(product)}`);
   const port = await freePort();
   const bare = await startNode(
     "bench/servers/bare-page.ts",
     { PORT: String(port), BENCH_TEMPLATE: c.template, BENCH_PAGE_CONTEXT: JSON.stringify(c.context) },
     `http://127.0.0.1:${port}/page`,
   );
-  const baseline = await load({ url: `http://127.0.0.1:${port}/page` }).finally(() => bare.stop());
-  return result(c.bench, "req/s", product.requestsPerSecond, baseline.requestsPerSecond, c.target, true, {
-    productP99Ms: product.p99Ms,
-    baselineP99Ms: baseline.p99Ms,
-    productP50Ms: product.p50Ms,
-    baselineP50Ms: baseline.p50Ms,
+  const product: LoadResult[] = [];
+  const baseline: LoadResult[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const p = await load({ url: c.url, headers: { cookie: c.cookie, accept: "text/html" }, seconds: 3 });
+      if (p.non2xx > 0 || p.errors > 0)
+        throw new Error(`${c.bench}: the page failed under load: ${JSON.stringify(p)}`);
+      product.push(p);
+      baseline.push(await load({ url: `http://127.0.0.1:${port}/page`, seconds: 3 }));
+    }
+  } finally {
+    await bare.stop();
+  }
+  const rate = (rs: LoadResult[]) => median(rs.map((r) => r.requestsPerSecond));
+  return result(c.bench, "req/s", rate(product), rate(baseline), c.target, true, {
+    productP99Ms: median(product.map((r) => r.p99Ms)),
+    baselineP99Ms: median(baseline.map((r) => r.p99Ms)),
+    productP50Ms: median(product.map((r) => r.p50Ms)),
+    baselineP50Ms: median(baseline.map((r) => r.p50Ms)),
+    rounds: ROUNDS,
   });
 }
 

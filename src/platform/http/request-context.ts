@@ -2,7 +2,13 @@
  * Puts the request and correlation ids on the request, on the response headers and on every log
  * line of the request (through Fastify's child-logger factory).
  */
-import { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { CORRELATION_ID_HEADER, correlationIdFor, REQUEST_ID_HEADER, requestIdFor } from "./request-ids.ts";
 
 declare module "fastify" {
@@ -15,13 +21,37 @@ declare module "fastify" {
   }
 }
 
+/**
+ * One access-log line per request, written when it completes (method, path, route, status, time):
+ * everything support needs, at half the cost of Fastify's default pair of lines.
+ */
+class AccessLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const entry = {
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url ?? null,
+      status: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...entry, err: error }, "request errored");
+    else reply.log.info(entry, "request completed");
+  }
+}
+
 /** Server options that make Fastify take ids from the caller and log them on every line. */
 export const requestIdServerOptions: Pick<
   FastifyServerOptions,
   "genReqId" | "logController" | "childLoggerFactory"
 > = {
   genReqId: requestIdFor,
-  logController: new LogController({ requestIdLogLabel: "requestId" }),
+  logController: new AccessLogController({ requestIdLogLabel: "requestId" }),
   childLoggerFactory(logger, bindings, options, rawRequest) {
     const requestId = String(bindings["requestId"] ?? "");
     const correlationId = correlationIdFor(rawRequest as Parameters<typeof correlationIdFor>[0], requestId);
