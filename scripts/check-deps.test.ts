@@ -29,6 +29,21 @@ describe("dependency rules", () => {
     );
   });
 
+  it("lets tests under src drive simulators, but not production code", () => {
+    expect(
+      violationsOf(
+        at("src/national/pds/pds-client.test.ts"),
+        'import { s } from "../../../simulators/pds/server.ts";',
+      ),
+    ).toEqual([]);
+    expect(
+      violationsOf(
+        at("src/national/pds/pds-client.ts"),
+        'import { s } from "../../../simulators/pds/server.ts";',
+      ),
+    ).toHaveLength(1);
+  });
+
   it("allows a domain its own platform helpers, and tests their support code", () => {
     expect(
       violationsOf(at("src/identity/thing.ts"), 'import { AppError } from "../platform/errors.ts";'),

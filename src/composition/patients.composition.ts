@@ -44,6 +44,7 @@ export function buildPatients(deps: {
     ratePerSecond: config.pdsRatePerSecond,
     maxQueueWaitMs: config.pdsMaxQueueWaitMs,
     maxAttempts: config.pdsMaxAttempts,
+    retry: { maxRetryAfterMs: config.pdsMaxRetryWaitMs, maxDelayMs: config.pdsMaxRetryWaitMs },
     cacheSeconds: config.pdsCacheSeconds,
     circuit: {
       failureThreshold: config.pdsCircuitFailures,

@@ -375,9 +375,17 @@ export const settings = {
     env: "PDS_MAX_ATTEMPTS",
     group: "PDS",
     schema: z.coerce.number().int().min(1).max(6),
-    default: "3",
+    default: "2",
     description:
       "Attempts per read (429, 503, timeouts and network failures are retried with backoff; the X-Request-ID stays the same).",
+  }),
+  pdsMaxRetryWaitMs: setting({
+    env: "PDS_MAX_RETRY_WAIT_MS",
+    group: "PDS",
+    schema: nonNegativeInt,
+    default: "5000",
+    description:
+      "Longest wait before a retry. A Retry-After longer than this ends the read at once (a clinician is waiting; they can try again).",
   }),
   pdsCacheSeconds: setting({
     env: "PDS_CACHE_SECONDS",

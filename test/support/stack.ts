@@ -67,6 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CIS2_HTTP_TIMEOUT_MS: "2000",
     PDS_BASE_URL: pds.baseUrl,
     PDS_TIMEOUT_MS: "1000",
+    PDS_MAX_RETRY_WAIT_MS: "200",
     DEV_ALLOW_HTTP: "true",
     DEV_SEED_DEMO_PATIENTS: "true",
     DEV_SIMULATED_SERVICES: "cis2",
