@@ -4,20 +4,22 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   consistencyProof,
-  consistencyProofFrom,
   emptyRoot,
   inclusionProof,
-  inclusionProofFrom,
   leafHash,
-  type MerkleNode,
-  type MerkleSource,
-  MerkleTree,
   nodeHash,
   rootHash,
-  rootHashFrom,
   verifyConsistency,
   verifyInclusion,
 } from "./merkle.ts";
+import {
+  consistencyProofFrom,
+  inclusionProofFrom,
+  type MerkleNode,
+  type MerkleSource,
+  MerkleTree,
+  rootHashFrom,
+} from "./merkle-tree.ts";
 
 const fixtures = new URL("../../../shared/fixtures/merkle/", import.meta.url);
 
