@@ -6,11 +6,12 @@ import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { type Audit, buildAudit } from "./composition/audit.composition.ts";
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type Events } from "./domain-events.ts";
-import { pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
+import { auditCommitMetrics, pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
 import { opsRoutes } from "./ops/ops.routes.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { registerErrorHandling } from "./platform/http/error-handler.ts";
@@ -22,6 +23,7 @@ import { createLogger } from "./platform/logger.ts";
 import { type Database, openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
+import { auditRoutes } from "./web/routes/audit.routes.ts";
 import { authRoutes } from "./web/routes/auth.routes.ts";
 import { jwksRoutes } from "./web/routes/jwks.routes.ts";
 import { patientRoutes } from "./web/routes/patients.routes.ts";
@@ -46,6 +48,7 @@ export interface BuiltApp {
   readonly config: Config;
   readonly database: Database;
   readonly events: Events;
+  readonly audit: Audit;
   readonly identity: Identity;
   readonly patients: Patients;
   readonly registry: Registry;
@@ -69,6 +72,16 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const keysDir = join(config.dataDir, "keys");
+  // The audit trail subscribes first, so no event can be emitted before it is there to record it.
+  const audit = await buildAudit({
+    config,
+    database,
+    events,
+    clock,
+    keysDir,
+    logger,
+    onCommitted: auditCommitMetrics(registry),
+  });
   const identity = await buildIdentity({ config, database, events, clock, keysDir });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
   const patients = buildPatients({ config, database, events, clock, onPdsCall: pdsCallMetrics(registry) });
@@ -148,6 +161,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     clock,
     staleAfterSeconds: config.verificationStaleSeconds,
   });
+  await app.register(auditRoutes, {
+    search: audit.search,
+    export: audit.export,
+    checkpoints: audit.checkpoints,
+    exportMaxDays: config.auditExportMaxDays,
+  });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
   await app.register(opsRoutes, {
     registry,
@@ -176,12 +195,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     config,
     database,
     events,
+    audit,
     identity,
     patients,
     registry,
     async close() {
       clearInterval(housekeeping);
       await app.close();
+      await audit.close();
       if (!options.database) await database.close();
     },
   };

@@ -6,12 +6,68 @@
  *   keys stage       create a new key and publish it (not yet used for signing)
  *   keys activate    sign with the staged key; the old one stays published as "previous"
  *   keys retire      withdraw the previous key once CIS2 has picked up the change
+ *   audit verify [--keys jwks.json]
+ *                    check the whole audit chain and every signed checkpoint; names the first
+ *                    broken record and exits 1 if anything does not hold
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { JSONWebKeySet } from "jose";
+import { verifyTrail } from "./audit/trail-verifier.ts";
 import { settings } from "./config/settings.ts";
 import { KeyStore } from "./platform/key-store.ts";
+import { SqlCheckpointStore } from "./storage/audit-checkpoint.repository.ts";
+import { SqlAuditRecordStore } from "./storage/audit-record.repository.ts";
+import { SqlRetentionStore } from "./storage/audit-retention.repository.ts";
+import { openDatabase } from "./storage/database.ts";
+import { migrateToLatest } from "./storage/migrate.ts";
 
-const USAGE = "usage: npm run cli -- keys <list|stage|activate|retire>";
+const USAGE = "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json]";
+
+function dataDir(): string {
+  return settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
+}
+
+/** DATABASE_URL as the service reads it (the embedded database under DATA_DIR by default). */
+function databaseUrl(): string {
+  const configured = settings.databaseUrl.schema.parse(process.env["DATABASE_URL"] || undefined);
+  return configured ?? `sqlite:${join(dataDir(), "ncrs-connect.db")}`;
+}
+
+/** Verifies the audit trail against the checkpoint keys under DATA_DIR or a JWK set given. */
+async function auditVerify(args: readonly string[]): Promise<string> {
+  const keysFile = args[0] === "--keys" ? args[1] : undefined;
+  if (args.length > 0 && keysFile === undefined) throw new Error(USAGE);
+  const publicKeys: JSONWebKeySet = keysFile
+    ? (JSON.parse(readFileSync(keysFile, "utf8")) as JSONWebKeySet)
+    : (await KeyStore.open(join(dataDir(), "keys"), "audit-checkpoint", "EdDSA")).publicJwks();
+  const database = openDatabase(databaseUrl(), { poolMax: 2 });
+  try {
+    await migrateToLatest(database);
+    const result = await verifyTrail({
+      records: new SqlAuditRecordStore(database.db),
+      checkpoints: new SqlCheckpointStore(database.db),
+      retention: new SqlRetentionStore(database.db),
+      publicKeys,
+    });
+    if (!result.ok) {
+      const where =
+        result.firstBrokenSequence === null ? "" : ` first broken record: ${result.firstBrokenSequence}.`;
+      throw new Error(`AUDIT TRAIL DOES NOT VERIFY (${result.problem}):${where} ${result.detail}`);
+    }
+    const latest = result.latestCheckpoint;
+    return [
+      result.records === 0
+        ? "audit trail verified: no records yet"
+        : `audit trail verified: records ${result.firstSeq}–${result.lastSeq} (${result.records}) chain intact`,
+      latest
+        ? `${result.checkpoints} signed checkpoint(s) verified; latest covers ${latest.treeSize} records, issued ${latest.issuedAt}, root ${latest.rootHash}`
+        : "warning: no signed checkpoint yet (the chain alone cannot show a cut-off tail)",
+    ].join("\n");
+  } finally {
+    await database.close();
+  }
+}
 
 async function keys(command: string | undefined): Promise<string> {
   const dataDir = settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
@@ -37,8 +93,9 @@ async function keys(command: string | undefined): Promise<string> {
 }
 
 async function run(args: readonly string[]): Promise<string> {
-  const [area, command] = args;
+  const [area, command, ...rest] = args;
   if (area === "keys") return keys(command);
+  if (area === "audit" && command === "verify") return auditVerify(rest);
   throw new Error(USAGE);
 }
 

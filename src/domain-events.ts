@@ -1,7 +1,9 @@
 /**
- * Every domain event, in one table: `noun.past_verb` → payload. Metrics subscribe now; the audit
- * trail subscribes too. Add a row here before emitting anything new.
+ * Every domain event, in one table: `noun.past_verb` → payload. Metrics and the audit trail
+ * subscribe; every event becomes an audit record through src/audit/audit-events.mapping.ts, whose
+ * type demands a row for each name here. Add a row here (and there) before emitting anything new.
  */
+import type { AuditExported, AuditPruned, AuditSearched } from "./audit/audit.events.ts";
 import type {
   BackchannelLogoutReceived,
   SessionEnded,
@@ -31,6 +33,9 @@ export interface DomainEvents {
   "patient.verified": PatientVerified;
   "patient.verification_failed": PatientVerificationFailed;
   "patient.rekeyed": PatientRekeyed;
+  "audit.searched": AuditSearched;
+  "audit.exported": AuditExported;
+  "audit.pruned": AuditPruned;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -47,6 +52,9 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "patient.verified",
   "patient.verification_failed",
   "patient.rekeyed",
+  "audit.searched",
+  "audit.exported",
+  "audit.pruned",
 ];
 
 export type Events = DomainEventBus<DomainEvents>;

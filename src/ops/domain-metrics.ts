@@ -64,6 +64,15 @@ export function subscribeDomainMetrics(
   events.on("patient.verified", (e) => void verified.inc({ updated_local: String(e.updatedLocalDetails) }));
   events.on("patient.verification_failed", (e) => void failed.inc({ outcome: e.outcome }));
   events.on("patient.rekeyed", () => void rekeyed.inc());
+
+  const auditReads = counter("ncrs_audit_reads_total", "Audit trail reads by support staff, by view", [
+    "view",
+  ]);
+  const auditExports = counter("ncrs_audit_exports_total", "FHIR AuditEvent exports started");
+  const auditPruned = counter("ncrs_audit_pruned_records_total", "Audit records archived and pruned");
+  events.on("audit.searched", (e) => void auditReads.inc({ view: e.view }));
+  events.on("audit.exported", () => void auditExports.inc());
+  events.on("audit.pruned", (e) => void auditPruned.inc(e.records));
 }
 
 /** PDS calls by outcome, with latency: tells "we are slow" from "PDS is slow". */
@@ -77,4 +86,33 @@ export function pdsCallMetrics(registry: Registry) {
   });
   return (event: { outcome: string; durationMs: number }) =>
     calls.observe({ outcome: event.outcome }, event.durationMs / 1000);
+}
+
+/**
+ * Audit group commits: records per commit and commit latency, so a slow disk or a contended
+ * chain head shows up before clinicians feel it.
+ */
+export function auditCommitMetrics(registry: Registry) {
+  const records = new Counter({
+    name: "ncrs_audit_records_total",
+    help: "Audit records durably appended",
+    registers: [registry],
+  });
+  const batch = new Histogram({
+    name: "ncrs_audit_batch_records",
+    help: "Audit records per group commit",
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "ncrs_audit_commit_duration_seconds",
+    help: "Time to seal and durably commit one batch of audit records",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  return (commit: { records: number; durationMs: number }) => {
+    records.inc(commit.records);
+    batch.observe(commit.records);
+    latency.observe(commit.durationMs / 1000);
+  };
 }

@@ -6,10 +6,12 @@ import { type Migration, type MigrationProvider, Migrator } from "kysely/migrati
 import type { Database } from "./database.ts";
 import * as identity from "./migrations/0001-identity.ts";
 import * as patients from "./migrations/0002-patients.ts";
+import * as audit from "./migrations/0003-audit.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
   "0002-patients": patients,
+  "0003-audit": audit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

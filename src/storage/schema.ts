@@ -113,6 +113,71 @@ export interface PdsChecksTable {
   decided_at: number | null;
 }
 
+export interface AuditRecordsTable {
+  seq: number;
+  id: string;
+  v: number;
+  recorded_at: number;
+  event_type: string;
+  outcome: string;
+  user_id: string | null;
+  user_name: string | null;
+  role_id: string | null;
+  role_code: string | null;
+  org_code: string | null;
+  session_id: string | null;
+  workstation_id: string | null;
+  nhs_number: string | null;
+  nhs_number_index: string | null;
+  previous_nhs_number: string | null;
+  previous_nhs_number_index: string | null;
+  source: string | null;
+  encounter_id: string | null;
+  correlation_id: string;
+  duration_ms: number | null;
+  details: string;
+  /** Chain hash, standard base64. */
+  hash: string;
+}
+
+/** One row (id 1): where the chain ends and the Merkle tree's peaks (comma-separated base64). */
+export interface AuditChainHeadTable {
+  id: number;
+  size: number;
+  last_hash: string | null;
+  last_time: number;
+  peaks: string;
+  updated_at: number;
+}
+
+export interface AuditMerkleNodesTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  tree_size: number;
+  root_hash: string;
+  issued_at: string;
+  origin: string;
+  kid: string;
+  signature: string;
+}
+
+export interface AuditPrunesTable {
+  up_to_seq: number;
+  last_hash: string;
+  peaks: string;
+  archive_name: string;
+  archive_sha256: string;
+  pruned_at: number;
+}
+
+export interface AuditPrunePermitsTable {
+  up_to_seq: number;
+}
+
 export interface DatabaseSchema {
   login_transactions: LoginTransactionsTable;
   sessions: SessionsTable;
@@ -123,4 +188,10 @@ export interface DatabaseSchema {
   patient_demographics: PatientDemographicsTable;
   patient_contexts: PatientContextsTable;
   pds_checks: PdsChecksTable;
+  audit_records: AuditRecordsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_merkle_nodes: AuditMerkleNodesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_prunes: AuditPrunesTable;
+  audit_prune_permits: AuditPrunePermitsTable;
 }

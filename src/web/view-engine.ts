@@ -89,6 +89,18 @@ export async function registerViews(app: FastifyInstance, options: ViewOptions):
     options: {
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter("dateTime", (d: Date | string) => formatDateTime(new Date(d)));
+        env.addFilter("dateTimeSeconds", (d: Date | string | number) => formatDateTimeSeconds(new Date(d)));
+        env.addFilter("nhsNumber", (n: unknown) =>
+          typeof n === "string" && /^\d{10}$/.test(n) ? `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}` : n,
+        );
+        // Error-summary links for a list of { field, message } problems.
+        env.addFilter("auditErrorList", (problems: readonly { field: string; message: string }[]) =>
+          problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+        );
+        // Marks the chosen option of a select's items.
+        env.addFilter("auditSelected", (items: readonly { value: string; text: string }[], chosen: unknown) =>
+          items.map((item) => ({ ...item, selected: item.value === chosen })),
+        );
       },
     },
   });
@@ -143,8 +155,21 @@ function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) 
     can.admin
       ? { href: "/admin/workstations", text: "Workstations", current: url.startsWith("/admin/workstations") }
       : null,
+    can.admin ? { href: "/admin/audit", text: "Audit trail", current: url.startsWith("/admin/audit") } : null,
   ].filter((i) => i !== null);
   return items.length > 0 ? items : null;
+}
+
+const UK_TIME_SECONDS = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "Europe/London",
+});
+
+/** "22 November 2026 at 14:05:09" in UK time: audit records need the second. */
+export function formatDateTimeSeconds(d: Date): string {
+  return Number.isNaN(d.getTime()) ? "Unknown time" : `${UK_DATE.format(d)} at ${UK_TIME_SECONDS.format(d)}`;
 }
 
 /** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */

@@ -1,0 +1,88 @@
+/**
+ * The controlled list of audit outcomes: every record's outcome is one of these codes, never free
+ * text, so support staff can filter on them and reports can count them. The table is documented
+ * in src/audit/README.md (a test keeps the two the same). Codes are stable once published: add
+ * new ones, never reword or reuse old ones.
+ *
+ * `kind` groups outcomes for display and for the FHIR AuditEvent outcome: `success` → 0,
+ * `blocked` (we refused, by design) → 4, `failure` (something went wrong) → 8.
+ */
+
+/** How an outcome reads to support staff and maps to FHIR `AuditEvent.outcome`. */
+export type OutcomeKind = "success" | "blocked" | "failure";
+
+/** One row of the controlled list. */
+export interface OutcomeDefinition {
+  readonly kind: OutcomeKind;
+  readonly meaning: string;
+}
+
+const success = (meaning: string): OutcomeDefinition => ({ kind: "success", meaning });
+const blocked = (meaning: string): OutcomeDefinition => ({ kind: "blocked", meaning });
+const failure = (meaning: string): OutcomeDefinition => ({ kind: "failure", meaning });
+
+/** Every outcome code, with what it means. */
+export const OUTCOMES = {
+  success: success("The action completed."),
+  started: success("A multi-step action began (for example, a sign-in was sent to CIS2)."),
+  failed: failure("The action failed; `details.code` names the error from our catalogue."),
+  rejected: blocked("A request was refused as invalid (for example, a back-channel logout token)."),
+  signed_in: success("The user signed in with CIS2 and a session started."),
+  role_changed: success("The user changed role at CIS2 and a new session started in it."),
+  "ended.logout": success("The session ended because the user logged out."),
+  "ended.idle_timeout": success("The session ended after the idle timeout."),
+  "ended.absolute_timeout": success("The session ended at its absolute time limit."),
+  "ended.backchannel_logout": success(
+    "CIS2 ended the session (back-channel logout, e.g. smartcard removed).",
+  ),
+  "ended.signed_in_elsewhere": success("The session ended because the user signed in elsewhere."),
+  "ended.replaced": success("The session was replaced by a new one (for example, after a change of role)."),
+  "ended.workstation_revoked": success("The session ended because its workstation was revoked."),
+  "ignored.unknown_session": blocked("A back-channel logout named no session we hold."),
+  registered: success("A workstation was registered."),
+  revoked: success("A workstation was revoked."),
+  selected: success("A patient was selected in a browser tab."),
+  verified: success("The patient's NHS number was verified against PDS."),
+  "verification.mismatch": blocked("The user recorded that local and PDS details do not match."),
+  "verification.superseded": blocked("PDS says the NHS number has been superseded by another."),
+  "verification.invalidated": blocked("PDS says the NHS number has been invalidated."),
+  "verification.not_found": blocked("PDS has no record for the NHS number."),
+  rekeyed: success("The local record was moved to the surviving NHS number."),
+  launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
+  "browser.opened": success("The browser reported that the NCRS tab opened."),
+  "browser.popup_blocked": failure("The browser blocked the NCRS tab from opening."),
+  "blocked.unverified": blocked("Launch refused: the NHS number is not verified against PDS."),
+  "blocked.invalid_nhs_number": blocked(
+    "Launch refused: the NHS number is missing or fails its check digit.",
+  ),
+  "blocked.no_session": blocked("Launch refused: no live CIS2 session."),
+  "blocked.stale_context": blocked("Launch refused: the patient selection is expired or superseded."),
+  "blocked.role": blocked("Launch refused: the selected role may not open clinical records."),
+  "blocked.restricted": blocked("Launch refused: the patient's record is restricted."),
+  "blocked.duplicate": blocked("Launch ignored: the same launch was just made (double click)."),
+  "upstream.unavailable": failure("A national service (PDS, NCRS…) did not answer or was down."),
+  "event.processed": success("A national change event was applied to local patient context."),
+  "event.duplicate": success("A national change event had already been processed; nothing changed."),
+  "event.stale": success("A national change event was older than what we hold; nothing changed."),
+  "event.retry_scheduled": failure("Processing a national change event failed and will be retried."),
+  "event.dead_lettered": failure("A national change event failed every retry and awaits attention."),
+  "event.replayed": success("A dead-lettered change event was replayed by an administrator."),
+  "event.rejected": blocked("A national change event was refused (bad signature or shape)."),
+} as const satisfies Readonly<Record<string, OutcomeDefinition>>;
+
+/** A code from the controlled list. */
+export type OutcomeCode = keyof typeof OUTCOMES;
+
+/** Every code, in table order. */
+export const OUTCOME_CODES = Object.keys(OUTCOMES) as readonly OutcomeCode[];
+
+/** Whether `code` is in the controlled list. */
+export function isOutcomeCode(code: unknown): code is OutcomeCode {
+  return typeof code === "string" && Object.hasOwn(OUTCOMES, code);
+}
+
+/** FHIR `AuditEvent.outcome` for an outcome: 0 success, 4 minor failure, 8 serious failure. */
+export function fhirOutcomeOf(code: OutcomeCode): "0" | "4" | "8" {
+  const kind = OUTCOMES[code].kind;
+  return kind === "success" ? "0" : kind === "blocked" ? "4" : "8";
+}

@@ -1,0 +1,135 @@
+/**
+ * NHS numbers at rest in the audit trail: encrypted with AES-256-GCM and findable through a keyed
+ * blind index (HMAC-SHA-256), so a copy of the database reveals no NHS number while support staff
+ * can still search by one.
+ *
+ * Keys rotate without rewriting records (they are immutable): each key has an id; the newest
+ * (last) key encrypts and indexes new records, every key still decrypts and is searched. The
+ * ciphertext is bound to its record (the record id is the GCM additional data), so it cannot be
+ * moved to another record unnoticed.
+ *
+ * Formats: ciphertext `<keyId>.<iv>.<ciphertext+tag>`, index `<keyId>.<first 16 bytes of the MAC>`,
+ * parts in base64url.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+
+/** A named 32-byte key. */
+export interface NamedKey {
+  readonly id: string;
+  readonly key: Uint8Array;
+}
+
+/** An NHS number protected for storage. */
+export interface ProtectedNhsNumber {
+  readonly ciphertext: string;
+  readonly index: string;
+}
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const NHS_NUMBER = /^\d{10}$/;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const INDEX_BYTES = 16;
+const INDEX_DOMAIN = "ncrs-audit-nhs-number-v1\n";
+
+/** Why a stored NHS number cannot be revealed: unknown key, or altered ciphertext. */
+export class UnreadableNhsNumber extends Error {
+  constructor(reason: string) {
+    super(`stored NHS number cannot be decrypted: ${reason}`);
+    this.name = "UnreadableNhsNumber";
+  }
+}
+
+function checkKeys(keys: readonly NamedKey[], what: string): void {
+  if (keys.length === 0) throw new TypeError(`${what}: at least one key is needed`);
+  const ids = new Set<string>();
+  for (const { id, key } of keys) {
+    if (!KEY_ID.test(id)) throw new TypeError(`${what}: key id "${id}" must be 1-32 of A-Z a-z 0-9 _ -`);
+    if (!(key instanceof Uint8Array) || key.length !== 32)
+      throw new TypeError(`${what}: key ${id} must be 32 bytes`);
+    if (ids.has(id)) throw new TypeError(`${what}: key id ${id} is listed twice`);
+    ids.add(id);
+  }
+}
+
+/**
+ * Parses `id:base64url,id:base64url` (oldest first; the last one is used for new records).
+ *
+ * @throws TypeError naming the problem (never the key material).
+ */
+export function parseKeyList(text: string, what: string): NamedKey[] {
+  const keys = text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+    .map((item) => {
+      const colon = item.indexOf(":");
+      if (colon < 1) throw new TypeError(`${what}: each key is written id:base64url`);
+      return { id: item.slice(0, colon), key: Buffer.from(item.slice(colon + 1), "base64url") };
+    });
+  checkKeys(keys, what);
+  return keys;
+}
+
+/** Encrypts, decrypts and indexes NHS numbers with key rings for encryption and for the index. */
+export class NhsNumberProtection {
+  readonly #encryption: readonly NamedKey[];
+  readonly #index: readonly NamedKey[];
+
+  constructor(encryptionKeys: readonly NamedKey[], indexKeys: readonly NamedKey[]) {
+    checkKeys(encryptionKeys, "encryption keys");
+    checkKeys(indexKeys, "index keys");
+    this.#encryption = encryptionKeys;
+    this.#index = indexKeys;
+  }
+
+  /** Encrypts and indexes `nhsNumber` (10 digits) for the record `recordId`. */
+  protect(recordId: string, nhsNumber: string): ProtectedNhsNumber {
+    if (!NHS_NUMBER.test(nhsNumber)) throw new TypeError("an audited NHS number must be 10 digits");
+    const { id, key } = this.#encryption.at(-1) as NamedKey;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(recordId, "utf8"));
+    const sealed = Buffer.concat([cipher.update(nhsNumber, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    const ciphertext = `${id}.${iv.toString("base64url")}.${sealed.toString("base64url")}`;
+    return { ciphertext, index: this.#indexWith(this.#index.at(-1) as NamedKey, nhsNumber) };
+  }
+
+  /**
+   * The NHS number in `ciphertext`, stored for the record `recordId`.
+   *
+   * @throws UnreadableNhsNumber if the key is unknown or the ciphertext or record id was altered.
+   */
+  reveal(recordId: string, ciphertext: string): string {
+    const [keyId, iv, sealed, ...rest] = ciphertext.split(".");
+    const key = this.#encryption.find((k) => k.id === keyId);
+    if (key === undefined || iv === undefined || sealed === undefined || rest.length > 0) {
+      throw new UnreadableNhsNumber(key === undefined ? `no key "${keyId}"` : "malformed");
+    }
+    const bytes = Buffer.from(sealed, "base64url");
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", key.key, Buffer.from(iv, "base64url"), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(Buffer.from(recordId, "utf8"));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      const plain = Buffer.concat([
+        decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
+      return plain.toString("utf8");
+    } catch (error) {
+      throw new UnreadableNhsNumber(error instanceof Error ? "authentication failed" : "malformed");
+    }
+  }
+
+  /** Every index value `nhsNumber` may be stored under (one per index key), for search. */
+  indexesOf(nhsNumber: string): string[] {
+    return this.#index.map((key) => this.#indexWith(key, nhsNumber));
+  }
+
+  #indexWith(key: NamedKey, nhsNumber: string): string {
+    const mac = createHmac("sha256", key.key).update(INDEX_DOMAIN).update(nhsNumber).digest();
+    return `${key.id}.${mac.subarray(0, INDEX_BYTES).toString("base64url")}`;
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * The audit trail over HTTP. Public JSON: signed checkpoints, their keys, inclusion and
+ * consistency proofs (hashes only; nothing about any patient). For administrators: the search
+ * page, the per-patient access report, the timeline of one correlation id, one record, the same as
+ * JSON, and the FHIR AuditEvent export (NDJSON, streamed). Searches that carry an NHS number are
+ * POSTed, so the number never sits in a URL, a browser history or an access log.
+ */
+import { Readable } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { auditErrors } from "../../audit/audit.errors.ts";
+import type { AuditCheckpoints, ProofProblem } from "../../audit/audit-checkpoints.service.ts";
+import type { AuditExport } from "../../audit/audit-export.service.ts";
+import { OUTCOMES } from "../../audit/audit-outcomes.ts";
+import type { RawAuditQuery } from "../../audit/audit-query.ts";
+import { QUERY_FIELDS } from "../../audit/audit-query.ts";
+import type { AuditReader, AuditSearch } from "../../audit/audit-search.service.ts";
+import { DOMAIN_EVENT_NAMES } from "../../domain-events.ts";
+import { actorOf } from "../../identity/session.service.ts";
+import { AppError } from "../../platform/errors.ts";
+
+export interface AuditRoutesDeps {
+  readonly search: AuditSearch;
+  readonly export: AuditExport;
+  readonly checkpoints: AuditCheckpoints;
+  readonly exportMaxDays: number;
+}
+
+const publicJson = { config: { access: "public" as const, json: true } };
+const admin = { access: "admin" as const };
+const adminJson = { access: "admin" as const, json: true };
+const text = { type: "string", maxLength: 200 } as const;
+/** Every search field as a string (arrays and objects are refused with 400); the domain checks the rest. */
+const searchSchema = {
+  type: "object",
+  properties: Object.fromEntries([...QUERY_FIELDS, "_csrf"].map((f) => [f, text])),
+} as const;
+const seqParams = {
+  type: "object",
+  properties: { seq: { type: "string", pattern: "^[1-9][0-9]{0,15}$" } },
+  required: ["seq"],
+} as const;
+const correlationParams = {
+  type: "object",
+  properties: { correlationId: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" } },
+  required: ["correlationId"],
+} as const;
+const size = { type: "string", pattern: "^[0-9]{1,16}$" } as const;
+
+const OUTCOME_OPTIONS = Object.entries(OUTCOMES).map(([code, d]) => ({
+  value: code,
+  text: `${code} — ${d.meaning}`,
+}));
+const TYPE_OPTIONS = DOMAIN_EVENT_NAMES.map((name) => ({ value: name, text: name }));
+
+function readerOf(request: FastifyRequest): AuditReader {
+  if (!request.session) throw new Error("route requires a session");
+  return { ...actorOf(request.session), correlationId: request.correlationId };
+}
+
+/** Search fields from a query string or form body, without the CSRF token. */
+function fieldsOf(input: unknown): RawAuditQuery {
+  const { _csrf: _token, ...fields } = (input ?? {}) as Record<string, string | undefined>;
+  return fields;
+}
+
+function problemsOf(error: unknown): readonly { field: string; message: string }[] | null {
+  if (!(error instanceof AppError) || error.definition !== auditErrors.search_invalid) return null;
+  return (error.details?.["problems"] as { field: string; message: string }[] | undefined) ?? [];
+}
+
+function proofOrError<T>(reply: FastifyReply, result: T | ProofProblem): T | FastifyReply {
+  if (result === "unknown_tree_size") throw new AppError(auditErrors.checkpoint_not_found);
+  if (result === "out_of_range") throw new AppError(auditErrors.proof_out_of_range);
+  if (result === "pruned") throw new AppError(auditErrors.proof_pruned);
+  reply.header("cache-control", "public, max-age=60");
+  return result;
+}
+
+export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): Promise<void> {
+  app.get("/audit/checkpoints/latest", publicJson, async (_request, reply) => {
+    const latest = await deps.checkpoints.latest();
+    if (!latest) throw new AppError(auditErrors.checkpoint_not_found);
+    return reply.header("cache-control", "no-cache").send(latest);
+  });
+  app.get<{ Params: { size: string } }>(
+    "/audit/checkpoints/:size",
+    { ...publicJson, schema: { params: { type: "object", properties: { size }, required: ["size"] } } },
+    async (request, reply) => {
+      const checkpoint = await deps.checkpoints.atSize(Number(request.params.size));
+      if (!checkpoint) throw new AppError(auditErrors.checkpoint_not_found);
+      return reply.header("cache-control", "public, max-age=86400, immutable").send(checkpoint);
+    },
+  );
+  app.get("/audit/keys", publicJson, async (_request, reply) =>
+    reply.header("cache-control", "public, max-age=300").send(deps.checkpoints.publicKeys()),
+  );
+  app.get<{ Querystring: { seq: string; treeSize?: string } }>(
+    "/audit/proofs/inclusion",
+    {
+      ...publicJson,
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { seq: size, treeSize: size },
+          required: ["seq"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const treeSize = request.query.treeSize === undefined ? undefined : Number(request.query.treeSize);
+      return proofOrError(reply, await deps.checkpoints.inclusion(Number(request.query.seq), treeSize));
+    },
+  );
+  app.get<{ Querystring: { from: string; to: string } }>(
+    "/audit/proofs/consistency",
+    {
+      ...publicJson,
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { from: size, to: size },
+          required: ["from", "to"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) =>
+      proofOrError(
+        reply,
+        await deps.checkpoints.consistency(Number(request.query.from), Number(request.query.to)),
+      ),
+  );
+
+  // Support pages: the search form and its results (GET for links, POST from the form).
+  const searchPage = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {
+    const fields = fieldsOf(input);
+    const asked = Object.values(fields).some((v) => typeof v === "string" && v.trim() !== "");
+    let result = null;
+    let problems: readonly { field: string; message: string }[] = [];
+    if (asked) {
+      try {
+        result = await deps.search.search(fields, readerOf(request));
+      } catch (error) {
+        problems = problemsOf(error) ?? [];
+        if (problems.length === 0) throw error;
+        reply.code(400);
+      }
+    }
+    return reply.page("audit-search", {
+      fields,
+      problems,
+      errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+      result,
+      outcomes: OUTCOME_OPTIONS,
+      types: TYPE_OPTIONS,
+      exportMaxDays: deps.exportMaxDays,
+      navigationCurrent: "audit",
+    });
+  };
+  app.get("/admin/audit", { config: admin, schema: { querystring: searchSchema } }, (request, reply) =>
+    searchPage(request, reply, request.query),
+  );
+  app.post(
+    "/admin/audit",
+    { config: admin, preHandler: app.csrfProtection, schema: { body: searchSchema } },
+    (request, reply) => searchPage(request, reply, request.body),
+  );
+
+  const patientPage = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {
+    const fields = fieldsOf(input);
+    let report = null;
+    let problems: readonly { field: string; message: string }[] = [];
+    if (request.method === "POST") {
+      try {
+        report = await deps.search.patientReport(fields, readerOf(request));
+      } catch (error) {
+        problems = problemsOf(error) ?? [];
+        if (problems.length === 0) throw error;
+        reply.code(400);
+      }
+    }
+    return reply.page("audit-patient", {
+      fields,
+      problems,
+      errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+      report,
+    });
+  };
+  app.get("/admin/audit/patient", { config: admin }, (request, reply) => patientPage(request, reply, {}));
+  app.post(
+    "/admin/audit/patient",
+    { config: admin, preHandler: app.csrfProtection, schema: { body: searchSchema } },
+    (request, reply) => patientPage(request, reply, request.body),
+  );
+
+  app.get<{ Params: { correlationId: string } }>(
+    "/admin/audit/timeline/:correlationId",
+    { config: admin, schema: { params: correlationParams } },
+    async (request, reply) => {
+      const records = await deps.search.timeline(request.params.correlationId, readerOf(request));
+      return reply.page("audit-timeline", { correlationId: request.params.correlationId, records });
+    },
+  );
+  app.get<{ Params: { seq: string } }>(
+    "/admin/audit/records/:seq",
+    { config: admin, schema: { params: seqParams } },
+    async (request, reply) => {
+      const record = await deps.search.record(Number(request.params.seq), readerOf(request));
+      const proof = await deps.checkpoints.inclusion(record.seq);
+      return reply.page("audit-record", { record, proof: typeof proof === "string" ? null : proof });
+    },
+  );
+
+  // The same as JSON. POST takes the search as a JSON body, to keep NHS numbers out of URLs.
+  app.get(
+    "/admin/audit/api/records",
+    { config: adminJson, schema: { querystring: searchSchema } },
+    async (request) => deps.search.search(fieldsOf(request.query), readerOf(request)),
+  );
+  app.post(
+    "/admin/audit/api/records",
+    { config: adminJson, schema: { body: searchSchema } },
+    async (request) => deps.search.search(fieldsOf(request.body), readerOf(request)),
+  );
+  app.post(
+    "/admin/audit/api/patient-report",
+    { config: adminJson, schema: { body: searchSchema } },
+    async (request) => deps.search.patientReport(fieldsOf(request.body), readerOf(request)),
+  );
+  app.get<{ Params: { correlationId: string } }>(
+    "/admin/audit/api/timeline/:correlationId",
+    { config: adminJson, schema: { params: correlationParams } },
+    async (request) => ({
+      records: await deps.search.timeline(request.params.correlationId, readerOf(request)),
+    }),
+  );
+  app.get<{ Params: { seq: string } }>(
+    "/admin/audit/api/records/:seq",
+    { config: adminJson, schema: { params: seqParams } },
+    async (request) => deps.search.record(Number(request.params.seq), readerOf(request)),
+  );
+
+  app.get(
+    "/admin/audit/export",
+    { config: adminJson, schema: { querystring: searchSchema } },
+    async (request, reply) => {
+      const lines = await deps.export.start(fieldsOf(request.query), readerOf(request));
+      async function* ndjson() {
+        for await (const line of lines) yield `${line}\n`;
+      }
+      const name = `audit-events-${new Date().toISOString().slice(0, 19).replaceAll(":", "")}.ndjson`;
+      return reply
+        .type("application/fhir+ndjson")
+        .header("cache-control", "no-store")
+        .header("content-disposition", `attachment; filename="${name}"`)
+        .send(Readable.from(ndjson()));
+    },
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * The audit trail through the real app over HTTP, on both dialects: clinical actions become
+ * records; administrators search, report and follow a timeline (clinicians cannot); checkpoints,
+ * inclusion and consistency proofs verify; the FHIR export validates against the FHIR R4 schema;
+ * bad input gets a clear 400; a record altered behind the app's back is reported, never skipped.
+ */
+
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SignedCheckpoint, verifyCheckpoint } from "../../src/audit/checkpoint-signature.ts";
+import { verifyConsistency, verifyInclusion } from "../../src/audit/merkle.ts";
+import { HttpAgent } from "../support/http-agent.ts";
+import { checkWithPds, decide, selectPatient } from "../support/patients.ts";
+import { signIn, USERS } from "../support/sign-in.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+import { fhirValidator } from "./fhir-schema.ts";
+
+const NHS = "9991000054";
+
+interface RecordJson {
+  seq: number;
+  type: string;
+  outcome: string;
+  userId: string | null;
+  orgCode: string | null;
+  nhsNumber: string | null;
+  correlationId: string;
+  integrity: string;
+  problems: string[];
+}
+
+describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (dialect) => {
+  let stack: Stack;
+  let clinician: HttpAgent;
+  let admin: HttpAgent;
+  let selectCorrelation: string;
+
+  const json = (agent: HttpAgent, path: string, body?: unknown) =>
+    agent.request(`${stack.baseUrl}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    stack = await startStack({ dialect });
+    clinician = new HttpAgent();
+    admin = new HttpAgent();
+    await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
+    await signIn(admin, stack.baseUrl, { user: USERS.admin });
+    const list = await clinician.get(
+      `${stack.baseUrl}/patients?q=${encodeURIComponent("999 100 0054")}&tab=testtab0000000000001`,
+    );
+    expect(list.status).toBe(200);
+    const page = await selectPatient(clinician, stack.baseUrl, "999 100 0054", "RX1-000101");
+    const check = await checkWithPds(clinician, stack.baseUrl, page);
+    await clinician.follow(await decide(clinician, check, "confirm"));
+    const records = (await (
+      await json(admin, "/admin/audit/api/records", { nhsNumber: NHS, type: "patient.selected" })
+    ).body) as string;
+    selectCorrelation = (JSON.parse(records) as { records: RecordJson[] }).records[0]?.correlationId ?? "";
+  });
+  afterAll(async () => stack?.close());
+
+  it("records each clinical action with who, where and which patient, findable by NHS number", async () => {
+    const response = await json(admin, "/admin/audit/api/records", { nhsNumber: "999 100 0054" });
+    expect(response.status).toBe(200);
+    const { records } = JSON.parse(response.body) as { records: RecordJson[] };
+    const types = records.map((r) => `${r.type}:${r.outcome}`);
+    expect(types).toEqual(expect.arrayContaining(["patient.selected:selected", "patient.verified:verified"]));
+    for (const r of records) {
+      expect(r).toMatchObject({ nhsNumber: NHS, userId: USERS.singleRole, integrity: "ok", problems: [] });
+      expect(r.orgCode).toMatch(/^[A-Z0-9]+$/);
+    }
+  });
+
+  it("records sign-ins and audits its own reads, naming the patient looked up", async () => {
+    const signIns = JSON.parse(
+      (await json(admin, `/admin/audit/api/records?type=session.started&userId=${USERS.singleRole}`)).body,
+    );
+    expect(signIns.records[0]).toMatchObject({ outcome: "signed_in", userId: USERS.singleRole });
+    const reads = JSON.parse(
+      (await json(admin, "/admin/audit/api/records", { type: "audit.searched", nhsNumber: NHS })).body,
+    );
+    expect(reads.records[0]).toMatchObject({ userId: USERS.admin, nhsNumber: NHS, outcome: "success" });
+  });
+
+  it("shows one journey's timeline, oldest first, on a page and as JSON", async () => {
+    expect(selectCorrelation).not.toBe("");
+    const api = JSON.parse((await json(admin, `/admin/audit/api/timeline/${selectCorrelation}`)).body);
+    expect(api.records.map((r: RecordJson) => r.type)).toContain("patient.selected");
+    const page = await admin.get(`${stack.baseUrl}/admin/audit/timeline/${selectCorrelation}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-testid="audit-timeline-item"');
+    expect(page.body).toContain("999 100 0054");
+  });
+
+  it("gives the search page, the patient report and a record page to administrators only", async () => {
+    const form = await admin.get(`${stack.baseUrl}/admin/audit`);
+    expect(form.status).toBe(200);
+    const token = form.body.match(/name="_csrf" value="([^"]+)"/)?.[1] as string;
+    const results = await admin.postForm(`${stack.baseUrl}/admin/audit`, {
+      _csrf: token,
+      nhsNumber: "999 100 0054",
+    });
+    expect(results.status).toBe(200);
+    expect(results.body).toContain('data-testid="audit-record"');
+    const report = await admin.postForm(`${stack.baseUrl}/admin/audit/patient`, {
+      _csrf: token,
+      nhsNumber: NHS,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body).toContain('data-testid="audit-access-summary"');
+    expect(report.body).toContain(USERS.singleRole);
+    const seq = results.body.match(/data-seq="(\d+)"/)?.[1];
+    expect((await admin.get(`${stack.baseUrl}/admin/audit/records/${seq}`)).body).toContain(
+      'data-testid="audit-record-details"',
+    );
+    for (const path of [
+      "/admin/audit",
+      "/admin/audit/api/records",
+      `/admin/audit/timeline/${selectCorrelation}`,
+    ]) {
+      expect((await clinician.get(`${stack.baseUrl}${path}`)).status).toBe(403);
+    }
+  });
+
+  it.each([
+    ["outcome=nonsense", "outcome"],
+    ["from=yesterday", "from"],
+    ["from=2026-02-30", "from"],
+    ["limit=100000", "limit"],
+    ["userId=a%20b", "userId"],
+    ["colour=blue", "colour"],
+    ["nhsNumber=9991000055", "nhsNumber"],
+    ["from=2026-05-02&to=2026-05-01", "to"],
+  ])("refuses ?%s with a 400 naming %s", async (query, field) => {
+    const response = await json(admin, `/admin/audit/api/records?${query}`);
+    expect(response.status).toBe(400);
+    const body = JSON.parse(response.body);
+    expect(body.error.code).toBe("audit.search_invalid");
+    expect(body.error.problems.map((p: { field: string }) => p.field)).toContain(field);
+  });
+
+  it("refuses repeated parameters and says so on the page too", async () => {
+    expect((await json(admin, "/admin/audit/api/records?outcome=a&outcome=b")).status).toBe(400);
+    const page = await admin.get(`${stack.baseUrl}/admin/audit?nhsNumber=123`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain("nhsuk-error-summary");
+    expect(page.body).toContain("NHS number must be 10 digits");
+  });
+
+  it("publishes signed checkpoints with proofs that verify", async () => {
+    const first = (await stack.built.audit.checkpoints.checkpoint()) as SignedCheckpoint;
+    await selectPatient(clinician, stack.baseUrl, "Iqbal", "RX1-000103");
+    const second = (await stack.built.audit.checkpoints.checkpoint()) as SignedCheckpoint;
+    expect(second.treeSize).toBeGreaterThan(first.treeSize);
+    const latest = JSON.parse(
+      (await fetch(`${stack.baseUrl}/audit/checkpoints/latest`).then((r) => r.text())) as string,
+    );
+    const keys = await (await fetch(`${stack.baseUrl}/audit/keys`)).json();
+    expect(latest).toEqual(second);
+    expect(await verifyCheckpoint(latest, keys)).toBe(true);
+    const bySize = await (await fetch(`${stack.baseUrl}/audit/checkpoints/${first.treeSize}`)).json();
+    expect(await verifyCheckpoint(bySize, keys)).toBe(true);
+
+    const b = (s: string) => Buffer.from(s, "base64");
+    const inclusion = await (await fetch(`${stack.baseUrl}/audit/proofs/inclusion?seq=2`)).json();
+    expect(
+      verifyInclusion({
+        leafIndex: inclusion.leafIndex,
+        treeSize: inclusion.treeSize,
+        leafHash: b(inclusion.leafHash),
+        proof: inclusion.proof.map(b),
+        root: b(latest.rootHash),
+      }),
+    ).toBe(true);
+    const consistency = await (
+      await fetch(`${stack.baseUrl}/audit/proofs/consistency?from=${first.treeSize}&to=${second.treeSize}`)
+    ).json();
+    expect(
+      verifyConsistency({
+        size1: first.treeSize,
+        size2: second.treeSize,
+        root1: b(first.rootHash),
+        root2: b(second.rootHash),
+        proof: consistency.proof.map(b),
+      }),
+    ).toBe(true);
+    expect((await fetch(`${stack.baseUrl}/audit/proofs/inclusion?seq=abc`)).status).toBe(400);
+    expect((await fetch(`${stack.baseUrl}/audit/proofs/inclusion?seq=99999`)).status).toBe(400);
+    expect((await fetch(`${stack.baseUrl}/audit/checkpoints/3333`)).status).toBe(404);
+  });
+
+  it("exports FHIR R4 AuditEvents as NDJSON that validate against the FHIR schema", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const response = await admin.get(`${stack.baseUrl}/admin/audit/export?from=${today}&to=${today}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/fhir+ndjson");
+    const events = response.body
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const validate = fhirValidator("AuditEvent");
+    for (const event of events) expect(validate(event) ? [] : validate.errors).toEqual([]);
+    const selected = events.find((e) => e.subtype[0].code === "patient.selected");
+    expect(selected.purposeOfEvent[0].coding[0].code).toBe("TREAT");
+    expect(selected.entity).toContainEqual(
+      expect.objectContaining({
+        what: { identifier: { system: "https://fhir.nhs.uk/Id/nhs-number", value: NHS } },
+      }),
+    );
+    expect(selected.agent[0]).toMatchObject({
+      requestor: true,
+      who: { identifier: { value: USERS.singleRole } },
+    });
+    expect(selected.agent[0].role[0].coding.length).toBeGreaterThan(0);
+    expect(selected.agent[1].who.identifier.system).toBe("https://fhir.nhs.uk/Id/ods-organization-code");
+    expect(selected.entity.at(-1).type.code).toBe("XrequestId");
+  });
+
+  it("bounds export ranges", async () => {
+    for (const query of ["", "from=2026-01-01", "from=2026-01-01&to=2026-12-31", "from=x&to=y"]) {
+      const response = await admin.get(`${stack.baseUrl}/admin/audit/export?${query}`, {
+        accept: "application/json",
+      });
+      expect(response.status, query).toBe(400);
+    }
+  });
+
+  it("never writes an NHS number to the log", async () => {
+    const lines = JSON.stringify(stack.logs);
+    expect(lines).not.toContain(NHS);
+    expect(lines).not.toContain("999 100 0054");
+  });
+
+  it("reports a record altered behind the app's back in search and export, never skipping it", async () => {
+    const db = stack.built.database.db;
+    const [target] = (
+      await sql<{ seq: number }>`select seq from audit_records where event_type = 'patient.verified'`.execute(
+        db,
+      )
+    ).rows;
+    if (dialect === "sqlite") await sql`drop trigger audit_records_no_update`.execute(db);
+    else await sql`alter table audit_records disable trigger user`.execute(db);
+    await sql`update audit_records set user_name = 'Someone Else' where seq = ${Number(target?.seq)}`.execute(
+      db,
+    );
+    const { records } = JSON.parse(
+      (await json(admin, "/admin/audit/api/records", { nhsNumber: NHS })).body,
+    ) as { records: RecordJson[] };
+    const altered = records.find((r) => r.seq === Number(target?.seq));
+    expect(altered).toMatchObject({ integrity: "broken" });
+    expect(altered?.problems.length).toBeGreaterThan(0);
+    const today = new Date().toISOString().slice(0, 10);
+    const lines = (await admin.get(`${stack.baseUrl}/admin/audit/export?from=${today}&to=${today}`)).body
+      .trim()
+      .split("\n");
+    const outcome = lines.map((l) => JSON.parse(l)).find((r) => r.resourceType === "OperationOutcome");
+    expect(outcome.id).toBe(`audit-record-${target?.seq}`);
+    expect(fhirValidator("OperationOutcome")(outcome)).toBe(true);
+  });
+});
