@@ -1,0 +1,163 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { DOMAIN_EVENT_NAMES, type DomainEventName, type DomainEvents } from "../domain-events.ts";
+import { AUDIT_MAPPINGS, auditEntryOf, auditedAction } from "./audit-events.mapping.ts";
+import { isOutcomeCode, OUTCOMES } from "./audit-outcomes.ts";
+import { AuditRecordError } from "./audit-record.ts";
+
+const actor = {
+  userId: "555000000001",
+  userName: "Dr Jane Smith",
+  roleId: "555000001234",
+  roleCode: "S8000:G8000:R8000",
+  orgCode: "RX1",
+  sessionId: "s-1",
+  workstationId: "w-1",
+};
+
+/** One plausible payload per event; the type makes a new event without an example fail to compile. */
+const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
+  "sign_in.started": { correlationId: "c", purpose: "sign_in" },
+  "sign_in.failed": { correlationId: "c", code: "identity.state", step: "state", userId: null },
+  "session.started": {
+    ...actor,
+    correlationId: "c",
+    authenticator: "smartcard",
+    acr: "AAL3",
+    deviceProfile: "shared",
+    purpose: "change_role",
+  },
+  "session.ended": { ...actor, correlationId: "c", reason: "idle_timeout", durationMs: 1234.6 },
+  "backchannel_logout.received": {
+    correlationId: "c",
+    outcome: "unknown_session",
+    code: "x",
+    sessionsEnded: 0,
+  },
+  "workstation.registered": {
+    correlationId: "c",
+    workstationId: "w-2",
+    name: "Ward 7",
+    profile: "shared",
+    by: actor,
+  },
+  "workstation.revoked": { correlationId: "c", workstationId: "w-2", by: actor },
+  "patient.selected": { ...actor, correlationId: "c", patientId: "p", contextId: "x", nhsNumber: null },
+  "patient.verified": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: "9991000054" as never,
+    pdsVersion: "2",
+    updatedLocalDetails: false,
+  },
+  "patient.verification_failed": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: null,
+    outcome: "mismatch",
+    reason: "PDS says 999 100 0054",
+  },
+  "patient.rekeyed": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    from: "9991000003" as never,
+    to: "9991000100" as never,
+  },
+  "audit.searched": {
+    ...actor,
+    correlationId: "c",
+    view: "search",
+    nhsNumber: null,
+    filters: "",
+    results: 0,
+  },
+  "audit.exported": { ...actor, correlationId: "c", from: "a", to: "b", filters: "" },
+  "audit.pruned": {
+    correlationId: "c",
+    upToSequence: 256,
+    records: 256,
+    archive: "a.gz",
+    archiveSha256: "ab12",
+  },
+};
+
+describe("the event → audit record mapping", () => {
+  it.each(DOMAIN_EVENT_NAMES)("maps %s to a record with an outcome from the controlled list", (name) => {
+    expect(AUDIT_MAPPINGS[name], `no audit mapping for ${name}`).toBeTypeOf("function");
+    const entry = auditEntryOf(name, EXAMPLES[name] as never);
+    expect(entry.type).toBe(name);
+    expect(isOutcomeCode(entry.outcome), entry.outcome).toBe(true);
+    expect(entry.correlationId).toBe("c");
+  });
+
+  it("has a row for every event and no other", () => {
+    expect(Object.keys(AUDIT_MAPPINGS).sort()).toEqual([...DOMAIN_EVENT_NAMES].sort());
+  });
+
+  it("keeps who, which patient and how long", () => {
+    const rekey = auditEntryOf("patient.rekeyed", EXAMPLES["patient.rekeyed"]);
+    expect(rekey).toMatchObject({ ...actor, nhsNumber: "9991000100", previousNhsNumber: "9991000003" });
+    expect(auditEntryOf("session.ended", EXAMPLES["session.ended"])).toMatchObject({
+      outcome: "ended.idle_timeout",
+      durationMs: 1235,
+    });
+    expect(auditEntryOf("session.started", EXAMPLES["session.started"]).outcome).toBe("role_changed");
+  });
+
+  it("masks NHS numbers typed into free text", () => {
+    const entry = auditEntryOf("patient.verification_failed", EXAMPLES["patient.verification_failed"]);
+    expect(entry.details["reason"]).toBe("PDS says [nhs-number]");
+  });
+
+  it("maps an audited action (as launch events will carry) in one line, refusing outcomes off the list", () => {
+    const row = auditedAction((p: { screen?: string }) => ({ screen: p.screen ?? null }));
+    const mapped = row({
+      ...actor,
+      correlationId: "c",
+      outcome: "blocked.stale_context",
+      nhsNumber: "9991000054",
+      source: "patient-page",
+      encounterId: "E1",
+      durationMs: 12,
+      deviceId: "d",
+    } as never);
+    expect(mapped).toMatchObject({
+      outcome: "blocked.stale_context",
+      source: "patient-page",
+      encounterId: "E1",
+      durationMs: 12,
+      workstationId: "w-1",
+    });
+    expect(() => row({ correlationId: "c", outcome: "launched-ish" } as never)).toThrow(AuditRecordError);
+  });
+});
+
+describe("the controlled outcome list", () => {
+  it("is documented in src/audit/README.md, code for code and word for word", () => {
+    const readme = readFileSync(new URL("./README.md", import.meta.url), "utf8");
+    const rows = [...readme.matchAll(/^\| `([a-z_.]+)` \| (success|blocked|failure) \| (.+) \|$/gm)].map(
+      (m) => [m[1], m[2], m[3]],
+    );
+    expect(rows).toEqual(Object.entries(OUTCOMES).map(([code, d]) => [code, d.kind, d.meaning]));
+  });
+
+  it("holds the launch and event-processing outcomes", () => {
+    for (const code of [
+      "launched",
+      "blocked.unverified",
+      "blocked.invalid_nhs_number",
+      "blocked.no_session",
+      "blocked.stale_context",
+      "blocked.role",
+      "browser.popup_blocked",
+      "upstream.unavailable",
+      "event.processed",
+      "event.dead_lettered",
+    ]) {
+      expect(isOutcomeCode(code), code).toBe(true);
+    }
+  });
+});
