@@ -1,0 +1,57 @@
+/**
+ * Tables of the national change event inbox (migration 0006-events). To be merged into
+ * `DatabaseSchema` (schema.ts); until then the events repositories are typed by `EventsSchema`.
+ * Times are epoch milliseconds, JSON is text (docs/adr/0002).
+ */
+
+export interface EventInboxTable {
+  /** Our id for the event (UUID). */
+  id: string;
+  /** Producer, with external_id the unique de-duplication key. */
+  source: string;
+  external_id: string;
+  /** Intake adapter: http, sqs, mesh. */
+  channel: string;
+  /** cloudevent or fhir. */
+  format: string;
+  event_type: string;
+  /** The subject NHS number, encrypted and bound to this row (as the audit trail protects them). */
+  subject_ciphertext: string;
+  /** Keyed blind index of the subject NHS number: groups a patient's events, finds them by number. */
+  subject_index: string;
+  pds_version: number | null;
+  occurred_at: number | null;
+  received_at: number;
+  correlation_id: string;
+  content_type: string;
+  /** The raw body, AES-256-GCM sealed. */
+  payload_sealed: string;
+  /** pending, claimed, processed, skipped, dead. */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_by: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  outcome: string | null;
+  /** JSON array of notable changes, or null when there were none. */
+  notable_json: string | null;
+  patient_id: string | null;
+  /** When processing finished (processed, skipped or dead). */
+  processed_at: number | null;
+  generation: number;
+  /** Set while the processed event's domain event is not yet confirmed as emitted. */
+  report_due_at: number | null;
+}
+
+/** Which worker is applying changes to a patient right now (one at a time per patient). */
+export interface EventPatientHoldsTable {
+  patient_id: string;
+  holder: string;
+  lease_until: number;
+}
+
+export interface EventsSchema {
+  event_inbox: EventInboxTable;
+  event_patient_holds: EventPatientHoldsTable;
+}
