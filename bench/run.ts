@@ -2,12 +2,18 @@
  * `npm run bench` runs every benchmark; `npm run bench -- NAME` runs one. Each compares against a
  * baseline measured in the same run on the same machine and prints one JSON line.
  */
+import { auditAppend } from "./audit-append.bench.ts";
+import { auditSearch } from "./audit-search.bench.ts";
+import { auditVerify } from "./audit-verify.bench.ts";
 import { authPage } from "./auth-page.bench.ts";
 import type { BenchResult } from "./lib/result.ts";
 import { patientPage } from "./patient-page.bench.ts";
 import { pdsBurst } from "./pds-burst.bench.ts";
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
+  "audit-append": auditAppend,
+  "audit-search": auditSearch,
+  "audit-verify": auditVerify,
   "auth-page": authPage,
   "patient-page": patientPage,
   "pds-burst": pdsBurst,

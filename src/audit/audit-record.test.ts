@@ -41,6 +41,7 @@ describe("a record's canonical text", () => {
       record(),
       record({ userName: null, durationMs: null, details: "{}" }),
       record({ userName: "😀 \\ / \u0000" }),
+      record({ source: ',"details":0,', correlationId: '"details":0' }),
     ]) {
       expect(recordCanonical(r)).toBe(canonicalJson({ ...r, details: JSON.parse(r.details) }));
     }

@@ -108,22 +108,43 @@ const FIELDS = (
     "details",
   ] as const satisfies readonly Field[]
 ).toSorted();
-const PREFIXES = FIELDS.map((field, i) => `${i === 0 ? "{" : ","}${JSON.stringify(field)}:`);
+
+/** Where `details` goes in the text below: the first `,"details":0,` can only be the key itself
+ * (a string value before it cannot hold an unescaped quote). */
+const DETAILS_SLOT = ',"details":0,';
 
 /**
  * The canonical JSON text of a record: `canonicalJson` of the content with `details` parsed.
- * Written field by field (several times faster than the general serialiser); `details` is spliced
- * in as stored, so a changed details text changes the hash.
+ * One native JSON.stringify of the fields in sorted order (several times faster than walking
+ * them), with the stored `details` text spliced in, so a changed details text changes the hash.
  */
-export function recordCanonical(record: AuditRecordContent): string {
-  let text = "";
-  for (let i = 0; i < FIELDS.length; i++) {
-    const field = FIELDS[i] as Field;
-    const value = record[field];
-    text += PREFIXES[i];
-    text += field === "details" ? (value as string) : value === null ? "null" : JSON.stringify(value);
-  }
-  return `${text}}`;
+export function recordCanonical(r: AuditRecordContent): string {
+  // Literal keys in canonical (sorted) order; the verifier relies on it, a test holds it.
+  const text = JSON.stringify({
+    correlationId: r.correlationId,
+    details: 0,
+    durationMs: r.durationMs,
+    encounterId: r.encounterId,
+    id: r.id,
+    nhsNumber: r.nhsNumber,
+    nhsNumberIndex: r.nhsNumberIndex,
+    orgCode: r.orgCode,
+    outcome: r.outcome,
+    previousNhsNumber: r.previousNhsNumber,
+    previousNhsNumberIndex: r.previousNhsNumberIndex,
+    roleCode: r.roleCode,
+    roleId: r.roleId,
+    sessionId: r.sessionId,
+    source: r.source,
+    time: r.time,
+    type: r.type,
+    userId: r.userId,
+    userName: r.userName,
+    v: r.v,
+    workstationId: r.workstationId,
+  });
+  const at = text.indexOf(DETAILS_SLOT);
+  return `${text.slice(0, at)},"details":${r.details},${text.slice(at + DETAILS_SLOT.length)}`;
 }
 
 /** Why a record cannot be sealed: it would not have one faithful canonical text. */

@@ -460,8 +460,9 @@ export const settings = {
     env: "AUDIT_BATCH_MAX",
     group: "Audit",
     schema: positiveInt.max(5000),
-    default: "500",
-    description: "Most audit records committed in one transaction (group commit).",
+    default: "256",
+    description:
+      "Most audit records committed in one transaction (group commit). Under load every commit carries this many; alone, a record commits at once.",
   }),
   auditBatchLingerMs: setting({
     env: "AUDIT_BATCH_LINGER_MS",

@@ -21,7 +21,8 @@ const INSERT_CHUNK = 500;
 
 const b64 = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-const bytes = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
+// A Buffer is a Uint8Array; not copying it saves an allocation per record on a full verify.
+const bytes = (text: string): Uint8Array => Buffer.from(text, "base64");
 
 /** A stored row as a record; fields are taken as they are, so a tampered row verifies as broken. */
 export function recordOfRow(row: Selectable<AuditRecordsTable>): StoredRecord {

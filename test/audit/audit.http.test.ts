@@ -150,7 +150,11 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     const page = await admin.get(`${stack.baseUrl}/admin/audit?nhsNumber=123`);
     expect(page.status).toBe(400);
     expect(page.body).toContain("nhsuk-error-summary");
-    expect(page.body).toContain("NHS number must be 10 digits");
+    expect(page.body).toContain("never in the address");
+    const token = page.body.match(/name="_csrf" value="([^"]+)"/)?.[1] as string;
+    const posted = await admin.postForm(`${stack.baseUrl}/admin/audit`, { _csrf: token, nhsNumber: "123" });
+    expect(posted.status).toBe(400);
+    expect(posted.body).toContain("NHS number must be 10 digits");
   });
 
   it("publishes signed checkpoints with proofs that verify", async () => {

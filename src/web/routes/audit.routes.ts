@@ -63,6 +63,24 @@ function fieldsOf(input: unknown): RawAuditQuery {
   return fields;
 }
 
+/** Search fields from a URL: an NHS number there would end up in access logs and browser history. */
+function urlFieldsOf(input: unknown): RawAuditQuery {
+  const fields = fieldsOf(input);
+  if (fields["nhsNumber"]?.trim()) {
+    throw new AppError(auditErrors.search_invalid, {
+      details: {
+        problems: [
+          {
+            field: "nhsNumber",
+            message: "Send an NHS number in the form or a POST body, never in the address.",
+          },
+        ],
+      },
+    });
+  }
+  return fields;
+}
+
 function problemsOf(error: unknown): readonly { field: string; message: string }[] | null {
   if (!(error instanceof AppError) || error.definition !== auditErrors.search_invalid) return null;
   return (error.details?.["problems"] as { field: string; message: string }[] | undefined) ?? [];
@@ -140,7 +158,10 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
     let problems: readonly { field: string; message: string }[] = [];
     if (asked) {
       try {
-        result = await deps.search.search(fields, readerOf(request));
+        result = await deps.search.search(
+          request.method === "GET" ? urlFieldsOf(fields) : fields,
+          readerOf(request),
+        );
       } catch (error) {
         problems = problemsOf(error) ?? [];
         if (problems.length === 0) throw error;
@@ -245,7 +266,7 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
     "/admin/audit/export",
     { config: adminJson, schema: { querystring: searchSchema } },
     async (request, reply) => {
-      const lines = await deps.export.start(fieldsOf(request.query), readerOf(request));
+      const lines = await deps.export.start(urlFieldsOf(request.query), readerOf(request));
       async function* ndjson() {
         for await (const line of lines) yield `${line}\n`;
       }
