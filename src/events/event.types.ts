@@ -101,4 +101,6 @@ export interface NewInboxEvent {
   readonly correlationId: string;
   readonly contentType: string;
   readonly payloadSealed: string;
+  /** When a sweep may report the receipt if intake has not confirmed it (a crash came between). */
+  readonly receiptDueAt: Date;
 }

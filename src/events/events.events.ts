@@ -11,9 +11,14 @@ import type { NotableChange } from "../patients/national-change.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
 import type { EventOutcome, IntakeChannel, SignalFormat } from "./event.types.ts";
 
-/** A new event was validated and durably stored (emitted before it is acknowledged). */
+/**
+ * A new event was validated and durably stored (emitted before it is acknowledged). At least once:
+ * a receipt not confirmed because the process died is reported again by a later sweep.
+ */
 export interface EventReceived {
   readonly correlationId: string;
+  /** `<inbox id>/received`: the same if a crash makes us report the receipt again. */
+  readonly dedupeKey: string;
   readonly inboxId: string;
   readonly externalId: string;
   readonly source: string;
@@ -78,6 +83,8 @@ export interface EventRetryScheduled {
 /** Processing gave up: after the maximum attempts, or on a failure no retry can fix. */
 export interface EventDeadLettered {
   readonly correlationId: string;
+  /** `<inbox id>/<generation>`, as for `event.processed`. */
+  readonly dedupeKey: string;
   readonly inboxId: string;
   readonly externalId: string;
   readonly eventType: string;

@@ -29,6 +29,8 @@ export interface InboxIntakeStore {
    * the unique key in one statement. Resolves only once the row is durably committed.
    */
   store(event: NewInboxEvent): Promise<StoreOutcome>;
+  /** The `event.received` domain event of this stored event was emitted. */
+  confirmReceipt(id: string): Promise<void>;
 }
 
 /** How one claimed event ended. */
@@ -67,12 +69,15 @@ export interface InboxWorkStore {
   ): Promise<string[]>;
   /** The domain events of these processed events were emitted. */
   markReported(ids: readonly string[]): Promise<void>;
-  /** Processed events whose report was never confirmed, re-leased for reporting until `reportDueAt`. */
+  /** Finished events whose report was never confirmed, re-leased for reporting until `reportDueAt`. */
   takeUnreported(now: Date, reportDueAt: Date, limit: number): Promise<InboxEvent[]>;
+  /** Stored events whose `event.received` was never confirmed, re-leased for reporting until `dueAt`. */
+  takeUnconfirmedReceipts(now: Date, dueAt: Date, limit: number): Promise<InboxEvent[]>;
+  confirmReceipts(ids: readonly string[]): Promise<void>;
   /** Back to waiting until `at`; false if the claim was no longer ours. */
   scheduleRetry(id: string, workerId: string, at: Date, code: string): Promise<boolean>;
-  /** Gives up on the event; false if the claim was no longer ours. */
-  deadLetter(id: string, workerId: string, reason: string, now: Date): Promise<boolean>;
+  /** Gives up on the event, due for reporting at `reportDueAt`; false if the claim was no longer ours. */
+  deadLetter(id: string, workerId: string, reason: string, now: Date, reportDueAt: Date): Promise<boolean>;
 }
 
 /** Filters for the admin list; all optional. */

@@ -13,6 +13,11 @@ import type { EmitEventsEvent } from "./events.events.ts";
 import type { InboxIntakeStore, NhsNumberProtector, PayloadSealer } from "./events.ports.ts";
 import { formatOf, readSignal } from "./mns-signal.ts";
 
+/** `<inbox id>/received`: the dedupe key of a receipt, however often it is reported. */
+export function receiptKeyOf(inboxId: string): string {
+  return `${inboxId}/received`;
+}
+
 /** One delivery as an adapter received it. */
 export interface Delivery {
   readonly channel: IntakeChannel;
@@ -34,6 +39,8 @@ export interface IntakeDeps {
   readonly emit: EmitEventsEvent;
   readonly clock: Clock;
   readonly acceptedTypes: readonly string[];
+  /** How long a receipt may stay unconfirmed before a sweep reports it again. */
+  readonly reportGraceMs: number;
 }
 
 export class EventIntakeService {
@@ -60,6 +67,7 @@ export class EventIntakeService {
     }
     const id = randomUUID();
     const subject = this.#deps.protection.protect(id, signal.subject);
+    const receivedAt = this.#deps.clock.now();
     const outcome = await this.#deps.store.store({
       id,
       source: signal.source,
@@ -71,7 +79,8 @@ export class EventIntakeService {
       subjectIndex: subject.index,
       pdsVersion: signal.pdsVersion,
       occurredAt: signal.occurredAt,
-      receivedAt: this.#deps.clock.now(),
+      receivedAt,
+      receiptDueAt: new Date(receivedAt.getTime() + this.#deps.reportGraceMs),
       correlationId: delivery.correlationId,
       contentType: delivery.contentType ?? "",
       payloadSealed: this.#deps.sealer.seal(id, Buffer.from(delivery.body).toString("utf8")),
@@ -88,12 +97,15 @@ export class EventIntakeService {
       await this.#deps.emit("event.duplicate_received", common);
       return { kind: "duplicate", signal };
     }
+    // Stored first, then reported, then confirmed: a crash in between leaves the receipt to a sweep.
     await this.#deps.emit("event.received", {
       ...common,
+      dedupeKey: receiptKeyOf(id),
       inboxId: id,
       format: signal.format,
       pdsVersion: signal.pdsVersion,
     });
+    await this.#deps.store.confirmReceipt(id);
     return { kind: "accepted", inboxId: id, signal };
   }
 

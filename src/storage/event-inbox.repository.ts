@@ -14,11 +14,22 @@ import type { EventsSchema } from "./events.schema.ts";
 export class SqlEventIntakeStore implements InboxIntakeStore {
   readonly #db: Kysely<EventsSchema>;
   readonly #commits: EventGroupCommit<NewInboxEvent, StoreOutcome>;
+  readonly #receipts: EventGroupCommit<string, void>;
 
   /** `maxBatch`: most rows per statement (each row is 26 parameters; both dialects allow far more). */
   constructor(db: Kysely<EventsSchema>, maxBatch: number) {
     this.#db = db;
     this.#commits = new EventGroupCommit(maxBatch, (events) => this.#insert(events));
+    this.#receipts = new EventGroupCommit(maxBatch, (ids) => this.#confirm(ids));
+  }
+
+  confirmReceipt(id: string): Promise<void> {
+    return this.#receipts.submit(id);
+  }
+
+  async #confirm(ids: readonly string[]): Promise<void[]> {
+    await this.#db.updateTable("event_inbox").set({ receipt_due_at: null }).where("id", "in", ids).execute();
+    return ids.map(() => undefined);
   }
 
   store(event: NewInboxEvent): Promise<StoreOutcome> {

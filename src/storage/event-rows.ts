@@ -71,5 +71,6 @@ export function newRow(e: NewInboxEvent): Selectable<EventInboxTable> {
     processed_at: null,
     generation: 0,
     report_due_at: null,
+    receipt_due_at: e.receiptDueAt.getTime(),
   };
 }

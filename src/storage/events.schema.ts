@@ -40,8 +40,10 @@ export interface EventInboxTable {
   /** When processing finished (processed, skipped or dead). */
   processed_at: number | null;
   generation: number;
-  /** Set while the processed event's domain event is not yet confirmed as emitted. */
+  /** Set while the domain event of how processing ended is not yet confirmed as emitted. */
   report_due_at: number | null;
+  /** Set while the `event.received` domain event is not yet confirmed as emitted. */
+  receipt_due_at: number | null;
 }
 
 /** Which worker is applying changes to a patient right now (one at a time per patient). */

@@ -31,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("processed_at", "bigint")
     .addColumn("generation", "integer", (c) => c.notNull())
     .addColumn("report_due_at", "bigint")
+    .addColumn("receipt_due_at", "bigint")
     // The de-duplication key: a second delivery of the same event fails this, in the same statement.
     .addUniqueConstraint("event_inbox_source_external_id", ["source", "external_id"])
     .execute();
@@ -51,6 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("event_inbox_processed").on("event_inbox").column("processed_at").execute();
   await db.schema.createIndex("event_inbox_report_due").on("event_inbox").column("report_due_at").execute();
+  await db.schema.createIndex("event_inbox_receipt_due").on("event_inbox").column("receipt_due_at").execute();
   await db.schema
     .createTable("event_patient_holds")
     .addColumn("patient_id", "text", (c) => c.primaryKey())

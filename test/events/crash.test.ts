@@ -1,0 +1,254 @@
+/**
+ * Crash safety: the events service runs in its own process (test/events/support/events-process.ts)
+ * and is killed with SIGKILL in the middle of a burst of 10,000 events delivered by the MNS
+ * simulator (each a real change at the PDS simulator, which keeps PDS's 5-per-second limit), then
+ * started again on the same database. Afterwards every acknowledged event is stored once and
+ * processed once in effect: none lost, none stored twice, exactly one processing record per event
+ * (by its dedupe key), the NHS number change re-keyed once, and every patient at PDS's latest
+ * version. Both dialects.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
+import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
+import { nhsNumber } from "../../src/patients/nhs-number.ts";
+import { PatientIndexService } from "../../src/patients/patient-index.service.ts";
+import { systemClock } from "../../src/platform/clock.ts";
+import { SqlPatientRepository } from "../../src/storage/patient.repository.ts";
+import { dialects } from "../support/databases.ts";
+import { freePort } from "../support/stack.ts";
+import { createRecorderTable, recorderDb } from "./support/event-recorder.ts";
+import { type EventsTestDatabase, openEventsDatabase } from "./support/events-database.ts";
+import { SECRET } from "./support/events-system.ts";
+import { type ServiceProcess, startServiceProcess } from "./support/service-process.ts";
+
+const BURST = 10_000;
+const MERGED = "5900059073";
+const SURVIVOR = "5900059332";
+/** The simulator's burst pool without the two numbers of the merge and 9991000100 (a survivor already). */
+const BURST_PATIENTS = [
+  "9991000038",
+  "9991000046",
+  "9991000054",
+  "9991000062",
+  "9991000070",
+  "9000000009",
+  "9000000025",
+  "9000000033",
+  "9693632109",
+  "9732110317",
+  "9733162043",
+  "9736363015",
+  "9736363023",
+  "9736363066",
+  "9736363074",
+  "5900046192",
+  "5900056597",
+  "5900057208",
+];
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.each(dialects)("SIGKILL in the middle of a burst (%s)", (dialect) => {
+  let db: EventsTestDatabase;
+  let pds: PdsSimulator;
+  let mns: MnsSimulator;
+  let service: ServiceProcess | null = null;
+  let keysDir: string;
+  let env: Record<string, string>;
+  let port: number;
+
+  beforeAll(async () => {
+    db = await openEventsDatabase(dialect);
+    await createRecorderTable(db.database);
+    const patients = new SqlPatientRepository(db.database.db);
+    await new PatientIndexService({ patients, clock: systemClock }).seedDemoPatients();
+    for (const nhs of [...BURST_PATIENTS, MERGED])
+      if (!(await patients.findByNhsNumber(nhsNumber(nhs))))
+        await patients.insert({
+          id: randomUUID(),
+          mrn: `CRASH-${nhs}`,
+          nhsNumberText: nhs,
+          demographics: {
+            name: null,
+            birthDate: null,
+            gender: null,
+            address: null,
+            phone: null,
+            email: null,
+            gpOdsCode: null,
+            death: null,
+          },
+          createdAt: new Date(),
+        });
+    pds = await startPdsSimulator({ port: 0, rateLimitPerSecond: 5 });
+    keysDir = mkdtempSync(join(tmpdir(), "ncrs-crash-keys-"));
+    port = await freePort();
+    env = {
+      DATABASE_URL: db.url,
+      PDS_BASE_URL: pds.baseUrl,
+      KEYS_DIR: keysDir,
+      PROCESS_TAG: "first",
+      PDS_RATE_PER_SECOND: "5",
+    };
+    mns = await startMnsSimulator({
+      port: 0,
+      endpoint: `http://127.0.0.1:${port}/api/v1/events/mns`,
+      secret: SECRET,
+      pdsOrigin: pds.origin,
+      retryDelayMs: 100,
+      attempts: 10,
+    });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await mns?.close();
+    await pds?.close();
+    await db?.drop();
+    rmSync(keysDir, { recursive: true, force: true });
+  });
+
+  it("loses nothing, stores nothing twice, and processes every acknowledged event once in effect", {
+    timeout: 300_000,
+  }, async () => {
+    const count = async (status?: string) => {
+      let q = db.events.selectFrom("event_inbox").select((eb) => eb.fn.countAll<number>().as("n"));
+      if (status) q = q.where("status", "=", status);
+      return Number((await q.executeTakeFirstOrThrow()).n);
+    };
+    const control = (path: string, body: unknown) =>
+      fetch(`${mns.origin}/_sim/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+
+    service = await startServiceProcess(port, env);
+    const burst = control("burst", {
+      count: BURST,
+      nhsNumbers: BURST_PATIENTS,
+      concurrency: 16,
+      attempts: 10,
+    });
+    await until(
+      async () => (await count()) >= 3000 && (await count("processed")) > 0,
+      120_000,
+      "the burst to be under way",
+    );
+    const merge = control("publish", {
+      type: "nhs-number-change-2",
+      nhsNumber: MERGED,
+      survivor: SURVIVOR,
+      attempts: 10,
+    });
+    await until(async () => (await count()) >= 3500, 60_000, "more of the burst");
+    await service.kill();
+    const atKill = { stored: await count(), processed: await count("processed") };
+    expect(atKill.stored).toBeLessThan(BURST);
+    service = await startServiceProcess(port, { ...env, PROCESS_TAG: "second" });
+
+    const result = (await burst) as { delivered: number; failed: number };
+    expect(result.failed).toBe(0);
+    expect((await merge)["delivered"]).toBe(true);
+    await until(
+      async () =>
+        (await count("pending")) + (await count("claimed")) === 0 &&
+        Number(
+          (
+            await db.events
+              .selectFrom("event_inbox")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .where("report_due_at", "is not", null)
+              .executeTakeFirstOrThrow()
+          ).n,
+        ) === 0,
+      180_000,
+      "every event to be processed and reported",
+    );
+
+    // Every acknowledged event is in the inbox, once.
+    const log = (await (await fetch(`${mns.origin}/_sim/deliveries?limit=50000`)).json()) as {
+      deliveries: { eventId: string; status: number | null }[];
+    };
+    const acknowledged = new Set(
+      log.deliveries
+        .filter((d) => d.status !== null && d.status >= 200 && d.status < 300)
+        .map((d) => d.eventId),
+    );
+    expect(acknowledged.size).toBe(BURST + 1);
+    const rows = await db.events
+      .selectFrom("event_inbox")
+      .select(["id", "external_id", "status", "generation"])
+      .execute();
+    const stored = new Set(rows.map((r) => r.external_id));
+    expect(stored.size).toBe(rows.length);
+    expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
+    expect(rows.filter((r) => r.status !== "processed" && r.status !== "skipped")).toEqual([]);
+
+    // Exactly one processing per event, as the audit trail would key it.
+    const recorder = recorderDb(db.database);
+    const processed = await recorder
+      .selectFrom("test_domain_events")
+      .select(["dedupe_key", "inbox_id", "outcome"])
+      .where("name", "=", "event.processed")
+      .execute();
+    const keysByEvent = new Map<string, Set<string>>();
+    const outcomesByKey = new Map<string, Set<string | null>>();
+    for (const p of processed) {
+      keysByEvent.set(
+        p.inbox_id ?? "",
+        (keysByEvent.get(p.inbox_id ?? "") ?? new Set()).add(p.dedupe_key ?? ""),
+      );
+      outcomesByKey.set(
+        p.dedupe_key ?? "",
+        (outcomesByKey.get(p.dedupe_key ?? "") ?? new Set()).add(p.outcome),
+      );
+    }
+    expect(keysByEvent.size).toBe(rows.length);
+    const notOnce = rows.filter((r) => {
+      const keys = keysByEvent.get(r.id);
+      return keys?.size !== 1 || !keys.has(`${r.id}/${r.generation}`);
+    });
+    expect(notOnce).toEqual([]);
+    // A report repeated after the crash repeats the same record, never a different outcome.
+    expect([...outcomesByKey.values()].filter((o) => o.size !== 1)).toEqual([]);
+    const received = await recorder
+      .selectFrom("test_domain_events")
+      .select("external_id")
+      .where("name", "=", "event.received")
+      .execute();
+    expect(new Set(received.map((r) => r.external_id)).size).toBe(rows.length);
+
+    // The merge moved the patient once; every patient ends at PDS's latest version.
+    const patients = new SqlPatientRepository(db.database.db);
+    const merged = await patients.findByAnyNhsNumber(nhsNumber(MERGED));
+    expect(merged?.nhsNumber).toEqual({ kind: "valid", value: SURVIVOR });
+    expect(merged?.supersededNhsNumbers).toEqual([MERGED]);
+    const rekeys = await recorder
+      .selectFrom("test_domain_events")
+      .select("id")
+      .where("name", "=", "patient.national_change_applied")
+      .where("outcome", "=", "rekeyed")
+      .execute();
+    expect(rekeys).toHaveLength(1);
+    for (const nhs of BURST_PATIENTS) {
+      const atPds = (await (await fetch(`${pds.origin}/_sim/patients/${nhs}`)).json()) as {
+        patient: { meta: { versionId: string } };
+      };
+      const local = await patients.findByNhsNumber(nhsNumber(nhs));
+      expect({ nhs, version: (await patients.nationalState(local?.id ?? "")).version }).toEqual({
+        nhs,
+        version: Number(atPds.patient.meta.versionId),
+      });
+    }
+  });
+});
