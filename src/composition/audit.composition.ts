@@ -90,7 +90,13 @@ export async function buildAudit(deps: AuditDeps): Promise<Audit> {
       logger,
     ),
   );
+  const firstStart = !existsSync(join(keysDir, "audit-checkpoint.json"));
   const signingKeys = await openCheckpointKeys(keysDir);
+  if (firstStart) {
+    logger.warn(
+      `Generated the audit checkpoint signing key under ${keysDir} (audit-checkpoint.json); back it up and never retire it`,
+    );
+  }
   const records = new SqlAuditRecordStore(database.db);
   const checkpointStore = new SqlCheckpointStore(database.db);
   const retentionStore = new SqlRetentionStore(database.db);

@@ -104,6 +104,8 @@ export async function openAuditFixture(
     });
   return {
     database,
+    /** The database URL, for a second connection pool (a second instance). */
+    url: test?.url,
     dialect,
     clock,
     protection,

@@ -5,6 +5,10 @@
  */
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AuditTrail } from "../../src/audit/audit-trail.service.ts";
+import { systemClock } from "../../src/platform/clock.ts";
+import { SqlAuditRecordStore } from "../../src/storage/audit-record.repository.ts";
+import { openDatabase } from "../../src/storage/database.ts";
 import { dialects } from "../support/databases.ts";
 import { type AuditFixture, entry, openAuditFixture } from "./audit-fixture.ts";
 
@@ -168,5 +172,32 @@ describe.each(dialects)("audit store (%s)", (dialect) => {
     expect(new Set(stored.map((r) => r.correlationId))).toEqual(new Set(appended.map((_, i) => `c-${i}`)));
     await audit.checkpoints.checkpoint();
     expect(await audit.verify()).toMatchObject({ ok: true, records: n });
+  });
+});
+
+describe("several instances on PostgreSQL", () => {
+  it("keep one chain when two connection pools append at once", async () => {
+    const audit = await openAuditFixture("postgres");
+    const other = openDatabase(audit.url as string, { poolMax: 4 });
+    try {
+      const second = new AuditTrail({
+        store: new SqlAuditRecordStore(other.db),
+        protection: audit.protection,
+        clock: systemClock,
+        batch: { maxBatch: 16, lingerMs: 0 },
+      });
+      const n = 300;
+      const appended = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          (i % 2 === 0 ? audit.trail : second).append(entry({ correlationId: `two-${i}` })),
+        ),
+      );
+      expect(new Set(appended.map((a) => a.seq)).size).toBe(n);
+      await audit.checkpoints.checkpoint();
+      expect(await audit.verify()).toMatchObject({ ok: true, records: n });
+    } finally {
+      await other.close();
+      await audit.close();
+    }
   });
 });
