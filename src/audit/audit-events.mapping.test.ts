@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DOMAIN_EVENT_NAMES, type DomainEventName, type DomainEvents } from "../domain-events.ts";
+import type { AuditedAction } from "./audit.events.ts";
 import { AUDIT_MAPPINGS, auditEntryOf, auditedAction } from "./audit-events.mapping.ts";
 import { isOutcomeCode, OUTCOMES } from "./audit-outcomes.ts";
 import { AuditRecordError } from "./audit-record.ts";
@@ -112,9 +113,13 @@ describe("the event → audit record mapping", () => {
     expect(entry.details["reason"]).toBe("PDS says [nhs-number]");
   });
 
-  it("maps an audited action (as launch events will carry) in one line, refusing outcomes off the list", () => {
-    const row = auditedAction((p: { screen?: string }) => ({ screen: p.screen ?? null }));
-    const mapped = row({
+  it("maps an audited action (as launch events carry it) in one line, refusing outcomes off the list", () => {
+    interface LaunchLike extends AuditedAction {
+      readonly launchRef: string | null;
+      readonly step: string;
+    }
+    const row = auditedAction<LaunchLike>({ details: (e) => ({ launchRef: e.launchRef, step: e.step }) });
+    const blocked: LaunchLike = {
       ...actor,
       correlationId: "c",
       outcome: "blocked.stale_context",
@@ -122,16 +127,37 @@ describe("the event → audit record mapping", () => {
       source: "patient-page",
       encounterId: "E1",
       durationMs: 12,
-      deviceId: "d",
-    } as never);
-    expect(mapped).toMatchObject({
+      launchRef: "L1",
+      step: "context_fresh",
+    };
+    expect(row(blocked)).toMatchObject({
       outcome: "blocked.stale_context",
       source: "patient-page",
       encounterId: "E1",
       durationMs: 12,
       workstationId: "w-1",
+      details: { launchRef: "L1", step: "context_fresh" },
     });
-    expect(() => row({ correlationId: "c", outcome: "launched-ish" } as never)).toThrow(AuditRecordError);
+    expect(() => row({ ...blocked, outcome: "launched-ish" })).toThrow(AuditRecordError);
+  });
+
+  it("gives an event that carries no outcome the row's, and takes nulls for what a refused action lacks", () => {
+    const requested = auditedAction({ outcome: "requested" });
+    const mapped = requested({
+      correlationId: "c",
+      userId: null,
+      sessionId: null,
+      nhsNumber: null,
+      deviceId: "ipad-3",
+    });
+    expect(mapped).toMatchObject({
+      outcome: "requested",
+      userId: null,
+      sessionId: null,
+      nhsNumber: null,
+      workstationId: "ipad-3",
+    });
+    expect(() => auditedAction()({ correlationId: "c" })).toThrow(/not in the controlled list/);
   });
 });
 

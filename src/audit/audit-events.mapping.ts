@@ -29,14 +29,25 @@ function actor(a: Actor) {
   return { userId, userName, roleId, roleCode, orgCode, sessionId, workstationId };
 }
 
+/** How an {@link AuditedAction} event's row is written. */
+export interface AuditedActionRow<P extends AuditedAction> {
+  /** The outcome when the payload carries none (e.g. `requested`, before the checks). */
+  readonly outcome?: OutcomeCode;
+  /** The few scalar details worth keeping (ids, the step that failed, the target host…). */
+  readonly details?: (payload: P) => Record<string, DetailValue>;
+}
+
 /**
  * The row for an event whose payload is an {@link AuditedAction} (launch events and any other
- * clinical action that carries its own outcome, source and duration): nothing to write but this.
+ * clinical action that carries its own outcome, source and duration). An outcome outside the
+ * controlled list makes the append, and so the action, fail: add the code to the table first.
  */
-export function auditedAction(details: (payload: never) => Record<string, DetailValue> = () => ({})) {
-  return (payload: AuditedAction): Mapped => {
-    if (!isOutcomeCode(payload.outcome))
-      throw new AuditRecordError(`outcome "${payload.outcome}" is not in the controlled list`);
+export function auditedAction<P extends AuditedAction>(row: AuditedActionRow<P> = {}) {
+  return (payload: P): Mapped => {
+    const outcome = payload.outcome ?? row.outcome;
+    if (!isOutcomeCode(outcome)) {
+      throw new AuditRecordError(`outcome "${outcome}" is not in the controlled list`);
+    }
     return {
       userId: payload.userId ?? null,
       userName: payload.userName ?? null,
@@ -49,9 +60,9 @@ export function auditedAction(details: (payload: never) => Record<string, Detail
       source: payload.source ?? null,
       encounterId: payload.encounterId ?? null,
       durationMs: payload.durationMs ?? null,
-      outcome: payload.outcome,
+      outcome,
       correlationId: payload.correlationId,
-      details: (details as (p: AuditedAction) => Record<string, DetailValue>)(payload),
+      details: row.details?.(payload) ?? {},
     };
   };
 }

@@ -48,6 +48,7 @@ export const OUTCOMES = {
   "verification.invalidated": blocked("PDS says the NHS number has been invalidated."),
   "verification.not_found": blocked("PDS has no record for the NHS number."),
   rekeyed: success("The local record was moved to the surviving NHS number."),
+  requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
   "browser.opened": success("The browser reported that the NCRS tab opened."),
   "browser.popup_blocked": failure("The browser blocked the NCRS tab from opening."),

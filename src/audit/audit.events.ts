@@ -33,15 +33,27 @@ export interface AuditPruned {
 }
 
 /**
- * The shape an audited clinical action's event carries, so its mapping is one line
- * (`auditedAction` in audit-events.mapping.ts). Launch events (issue 5) are meant to extend it.
+ * The shape an audited clinical action's event carries, so that its mapping row is one line
+ * (`auditedAction` in audit-events.mapping.ts). Launch events (issue 5) and event-processing events
+ * fit it as they are: every field but the correlation id may be absent or null, because a refused
+ * action may know little (no session, no patient). `outcome` is a code from the controlled list;
+ * an event that carries none (a request whose outcome follows) gets one from its mapping row.
  */
-export interface AuditedAction extends Partial<Actor> {
+export interface AuditedAction {
   readonly correlationId: string;
-  readonly outcome: string;
+  readonly outcome?: string;
+  readonly userId?: string | null;
+  readonly userName?: string | null;
+  readonly roleId?: string | null;
+  readonly roleCode?: string | null;
+  readonly orgCode?: string | null;
+  readonly sessionId?: string | null;
+  readonly workstationId?: string | null;
+  /** A device id, recorded as the workstation when no registered workstation is known. */
+  readonly deviceId?: string | null;
   readonly nhsNumber?: string | null;
+  /** The screen or feature the action came from. */
   readonly source?: string | null;
   readonly encounterId?: string | null;
   readonly durationMs?: number | null;
-  readonly deviceId?: string | null;
 }
