@@ -87,7 +87,9 @@ const TIME_HINT = "must be a date (2026-05-01) or date and time (2026-05-01T09:3
 const PARSERS: Readonly<Record<(typeof QUERY_FIELDS)[number], Parser>> = {
   nhsNumber: (v) => {
     const parsed = parseNhsNumber(v);
-    return parsed.ok ? accept(parsed.value) : { problem: `${describeNhsNumberProblem(parsed.problem)}.` };
+    if (parsed.ok) return accept(parsed.value);
+    const text = describeNhsNumberProblem(parsed.problem);
+    return { problem: text.endsWith(".") ? text : `${text}.` };
   },
   userId: (v) =>
     when(USER_ID.test(v), v, "User ID must be the CIS2 UUID: up to 64 letters, digits or hyphens."),
