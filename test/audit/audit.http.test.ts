@@ -226,7 +226,10 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     expect(selected.entity.at(-1).type.code).toBe("XrequestId");
   });
 
-  it("bounds export ranges", async () => {
+  it("bounds export ranges, with a page for people and JSON for API clients", async () => {
+    const page = await admin.get(`${stack.baseUrl}/admin/audit/export?from=2026-01-01`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain("Choose the period to export");
     for (const query of ["", "from=2026-01-01", "from=2026-01-01&to=2026-12-31", "from=x&to=y"]) {
       const response = await admin.get(`${stack.baseUrl}/admin/audit/export?${query}`, {
         accept: "application/json",

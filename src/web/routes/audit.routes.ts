@@ -262,9 +262,10 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
     async (request) => deps.search.record(Number(request.params.seq), readerOf(request)),
   );
 
+  // Browsers get an error page for a bad range (the form is on the search page); API clients JSON.
   app.get(
     "/admin/audit/export",
-    { config: adminJson, schema: { querystring: searchSchema } },
+    { config: admin, schema: { querystring: searchSchema } },
     async (request, reply) => {
       const lines = await deps.export.start(urlFieldsOf(request.query), readerOf(request));
       async function* ndjson() {
