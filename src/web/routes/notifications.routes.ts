@@ -1,0 +1,124 @@
+/**
+ * Live notifications for an open patient page, as server-sent events:
+ * `GET /patient-context/:ctx/notifications`. The stream belongs to the session and the patient
+ * context the page was opened in (the URL names the context, never an NHS number), so a page can
+ * hear only about its own patient, and only while its session lives: every heartbeat and every
+ * notification re-checks both, and the stream ends when either is gone. Roles that are not
+ * notified get 204, which tells the browser not to reconnect.
+ */
+import type { ServerResponse } from "node:http";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { NotificationHub } from "../../events/notification-hub.ts";
+import {
+  type NotificationPolicy,
+  type PatientNotification,
+  roleIsNotified,
+} from "../../events/notification-policy.ts";
+import type { Session } from "../../identity/identity.types.ts";
+import { permissionsOf, type RolePolicy } from "../../identity/roles.ts";
+import type { SessionService } from "../../identity/session.service.ts";
+import type { PatientContextService } from "../../patients/patient-context.service.ts";
+import type { CookieNames } from "../session-context.ts";
+
+export interface NotificationRoutesDeps {
+  readonly hub: NotificationHub;
+  readonly contexts: Pick<PatientContextService, "resolve">;
+  readonly sessions: Pick<SessionService, "resolve">;
+  readonly cookies: CookieNames;
+  readonly rolePolicy: RolePolicy;
+  readonly policy: NotificationPolicy;
+  readonly heartbeatMs: number;
+}
+
+const ctxParams = {
+  type: "object",
+  properties: { ctx: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" } },
+  required: ["ctx"],
+} as const;
+
+/** A server-sent event: its name and one line of JSON. */
+function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export async function notificationRoutes(app: FastifyInstance, deps: NotificationRoutesDeps): Promise<void> {
+  /** Whether the stream may go on: same session still active, context still this tab's current one. */
+  async function stillValid(request: FastifyRequest, session: Session, contextId: string): Promise<boolean> {
+    try {
+      const resolved = await deps.sessions.resolve(
+        request.cookies[deps.cookies.session],
+        request.correlationId,
+      );
+      if (resolved.kind !== "active" || resolved.session.id !== session.id) return false;
+      return (await deps.contexts.resolve(resolved.session, contextId)).kind === "current";
+    } catch {
+      return false;
+    }
+  }
+
+  app.get<{ Params: { ctx: string } }>(
+    "/patient-context/:ctx/notifications",
+    // Listening is not activity: an open page must not keep an idle session alive.
+    { config: { access: "clinical", touch: false, json: true }, schema: { params: ctxParams } },
+    async (request, reply) => {
+      const session = request.session as Session;
+      const resolved = await deps.contexts.resolve(session, request.params.ctx);
+      const clinical = permissionsOf(session.role, deps.rolePolicy).clinical;
+      if (resolved.kind !== "current" || !roleIsNotified(session.role, clinical, deps.policy))
+        return reply.code(204).send();
+      openStream(reply);
+      const raw = reply.raw;
+      const contextId = request.params.ctx;
+      let open = true;
+      const close = () => {
+        if (!open) return;
+        open = false;
+        unsubscribe();
+        clearInterval(heartbeat);
+        raw.end();
+      };
+      const end = () => {
+        if (open) raw.write(frame("end", {}));
+        close();
+      };
+      const unsubscribe = deps.hub.subscribe(resolved.patient.id, (notifications) => {
+        void deliver(raw, notifications, () => stillValid(request, session, contextId), end);
+      });
+      const heartbeat = setInterval(() => {
+        void stillValid(request, session, contextId).then((ok) =>
+          ok && open ? raw.write(": keep-alive\n\n") : end(),
+        );
+      }, deps.heartbeatMs);
+      raw.on("close", close);
+    },
+  );
+}
+
+/** Takes the response over from Fastify and starts the event stream with our usual headers. */
+function openStream(reply: FastifyReply): void {
+  reply.hijack();
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders()))
+    if (value !== undefined) headers[name] = value;
+  reply.raw.writeHead(200, {
+    ...headers,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+    // Proxies must pass events through as they come.
+    "x-accel-buffering": "no",
+  });
+  // A reconnecting browser waits 10 s rather than hammering us after a restart.
+  reply.raw.write("retry: 10000\n\n: connected\n\n");
+}
+
+async function deliver(
+  raw: ServerResponse,
+  notifications: readonly PatientNotification[],
+  valid: () => Promise<boolean>,
+  end: () => void,
+): Promise<void> {
+  if (!(await valid())) return end();
+  for (const n of notifications)
+    raw.write(frame("patient-change", { id: n.id, kind: n.kind, title: n.title, text: n.text }));
+}
