@@ -158,6 +158,12 @@ describe("the event → audit record mapping", () => {
       workstationId: "ipad-3",
     });
     expect(() => auditedAction()({ correlationId: "c" })).toThrow(/not in the controlled list/);
+    const processed = auditedAction<AuditedAction & { readonly result: string }>({
+      outcome: (e) => `event.${e.result}`,
+    });
+    expect(processed({ correlationId: "c", result: "stale", nhsNumber: "9991000054" }).outcome).toBe(
+      "event.stale",
+    );
   });
 });
 
@@ -180,7 +186,8 @@ describe("the controlled outcome list", () => {
       "blocked.role",
       "browser.popup_blocked",
       "upstream.unavailable",
-      "event.processed",
+      "event.applied",
+      "event.stale",
       "event.dead_lettered",
     ]) {
       expect(isOutcomeCode(code), code).toBe(true);

@@ -31,8 +31,12 @@ function actor(a: Actor) {
 
 /** How an {@link AuditedAction} event's row is written. */
 export interface AuditedActionRow<P extends AuditedAction> {
-  /** The outcome when the payload carries none (e.g. `requested`, before the checks). */
-  readonly outcome?: OutcomeCode;
+  /**
+   * The outcome: a code, used when the payload carries none (e.g. `requested`, before the
+   * checks); or a function, when the payload's own outcome needs translating (e.g. an event
+   * processor's `stale` → `event.stale`).
+   */
+  readonly outcome?: OutcomeCode | ((payload: P) => string);
   /** The few scalar details worth keeping (ids, the step that failed, the target host…). */
   readonly details?: (payload: P) => Record<string, DetailValue>;
 }
@@ -44,7 +48,8 @@ export interface AuditedActionRow<P extends AuditedAction> {
  */
 export function auditedAction<P extends AuditedAction>(row: AuditedActionRow<P> = {}) {
   return (payload: P): Mapped => {
-    const outcome = payload.outcome ?? row.outcome;
+    const outcome =
+      typeof row.outcome === "function" ? row.outcome(payload) : (payload.outcome ?? row.outcome);
     if (!isOutcomeCode(outcome)) {
       throw new AuditRecordError(`outcome "${outcome}" is not in the controlled list`);
     }
