@@ -11,7 +11,7 @@ import { EventProcessor } from "../events/event-processor.ts";
 import { EventReporter } from "../events/event-reporter.ts";
 import { EventWorker } from "../events/event-worker.ts";
 import type { EmitEventsEvent } from "../events/events.events.ts";
-import type { InboxCounts, NhsNumberProtector } from "../events/events.ports.ts";
+import type { InboxCounts, NhsNumberIndexer } from "../events/events.ports.ts";
 import type { EventsSettings } from "../events/events.settings.ts";
 import { EventIntakeService } from "../events/intake.service.ts";
 import { NotificationHub } from "../events/notification-hub.ts";
@@ -48,8 +48,11 @@ export interface EventsCompositionDeps {
   readonly demographics: DemographicsService;
   readonly nationalChanges: Pick<NationalChangeService, "apply">;
   readonly patients: Pick<PatientRepository, "findByAnyNhsNumber" | "findById" | "nationalState">;
-  /** How NHS numbers are protected at rest: pass the audit trail's, so both use the same keys and index. */
-  readonly protection?: NhsNumberProtector;
+  /**
+   * The blind index of NHS numbers: pass the audit trail's `NhsNumberProtection`, so the inbox and
+   * the audit index numbers with the same keys and one search finds both.
+   */
+  readonly indexer?: NhsNumberIndexer;
   /** Where generated keys are kept when none are configured (DATA_DIR/keys). */
   readonly keysDir: string;
   readonly logger: Pick<Logger, "warn" | "error">;
@@ -85,8 +88,8 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
       "EVENTS_PAYLOAD_KEYS",
     ),
   );
-  const protection =
-    deps.protection ??
+  const indexer =
+    deps.indexer ??
     (() => {
       const keys = parseKeyList(localKeys(deps.keysDir, "events-nhs-number-key"), "events NHS number key");
       return new NhsNumberProtection(keys, keys);
@@ -106,23 +109,24 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
   });
   const intake = new EventIntakeService({
     store: new SqlEventIntakeStore(db, settings.intakeMaxBatch),
-    protection,
+    indexer,
     sealer,
     emit,
     clock,
     acceptedTypes: settings.acceptedTypes,
-    reportGraceMs: settings.reportGraceMs,
+    checkpointMs: settings.intakeCheckpointMs,
+    onError: (error) => logger.warn({ err: error }, "recording how far event receipts are reported failed"),
   });
   const reporter = new EventReporter({
     store: workStore,
-    protection,
+    sealer,
     emit,
     clock,
     reportGraceMs: settings.reportGraceMs,
   });
   const processor = new EventProcessor({
     store: workStore,
-    protection,
+    sealer,
     patients: deps.patients,
     demographics: deps.demographics,
     nationalChanges: deps.nationalChanges,
@@ -148,7 +152,7 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
   });
   const admin = new EventAdminService({
     store: adminStore,
-    protection,
+    indexer,
     sealer,
     emit,
     clock,
@@ -169,11 +173,15 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
     policy,
     counts: () => adminStore.counts(),
     start: () => {
+      void intake
+        .start()
+        .catch((error: unknown) => logger.error({ err: error }, "event intake could not start"));
       if (settings.workerEnabled) worker.start();
     },
     stop: async () => {
       hub.stop();
       await worker.stop();
+      await intake.stop();
     },
   };
 }

@@ -14,14 +14,15 @@ import type {
   InboxAdminStore,
   InboxCounts,
   InboxFilter,
-  NhsNumberProtector,
+  NhsNumberIndexer,
   PayloadSealer,
   ReplaySelection,
 } from "./events.ports.ts";
+import { openEvent, subjectOf } from "./sealed-event.ts";
 
 export interface EventAdminDeps {
   readonly store: InboxAdminStore;
-  readonly protection: NhsNumberProtector;
+  readonly indexer: NhsNumberIndexer;
   readonly sealer: PayloadSealer;
   readonly emit: EmitEventsEvent;
   readonly clock: Clock;
@@ -79,17 +80,16 @@ export class EventAdminService {
 
   /** @throws AppError `events.not_found`. */
   async get(id: string): Promise<EventDetail> {
-    const found = await this.#deps.store.find(id);
-    if (!found) throw new AppError(eventErrors.not_found);
-    const { contentType, payloadSealed, ...event } = found;
-    const text = this.#deps.sealer.open(event.id, payloadSealed);
+    const event = await this.#deps.store.find(id);
+    if (!event) throw new AppError(eventErrors.not_found);
+    const { subject, body: text } = openEvent(this.#deps.sealer, event);
     let body = text;
     try {
       body = JSON.stringify(JSON.parse(text), null, 2);
     } catch {
       // Kept exactly as received.
     }
-    return { event, nhsNumber: this.#subject(event), contentType, body };
+    return { event, nhsNumber: subject, contentType: event.contentType, body };
   }
 
   /**
@@ -118,12 +118,12 @@ export class EventAdminService {
 
   #indexes(text: string): string[] {
     const parsed = parseNhsNumber(text);
-    return parsed.ok ? this.#deps.protection.indexesOf(parsed.value) : [];
+    return parsed.ok ? this.#deps.indexer.indexesOf(parsed.value) : [];
   }
 
   #subject(event: InboxEvent): string {
     try {
-      return this.#deps.protection.reveal(event.id, event.subjectCiphertext);
+      return subjectOf(this.#deps.sealer, event);
     } catch {
       return "unreadable";
     }

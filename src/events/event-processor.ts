@@ -9,7 +9,7 @@
 import type { NationalChangeService } from "../patients/national-change.service.ts";
 import { decideChange, versionNumber } from "../patients/national-change.ts";
 import type { DemographicsReadResult, DemographicsService } from "../patients/national-patient.ts";
-import { type NhsNumber, nhsNumber } from "../patients/nhs-number.ts";
+import type { NhsNumber } from "../patients/nhs-number.ts";
 import type { Patient } from "../patients/patient.types.ts";
 import type { PatientRepository } from "../patients/patients.ports.ts";
 import type { Clock } from "../platform/clock.ts";
@@ -18,16 +18,17 @@ import type { InboxEvent } from "./event.types.ts";
 import type { EventReporter } from "./event-reporter.ts";
 import { eventErrors } from "./events.errors.ts";
 import type { EmitEventsEvent } from "./events.events.ts";
-import type { InboxWorkStore, NhsNumberProtector } from "./events.ports.ts";
+import type { InboxWorkStore, PayloadSealer } from "./events.ports.ts";
 import { completionsFor, type GroupResult, leadOf } from "./group-outcome.ts";
 import { announcedVersion, isBehind, isFreshEnough } from "./read-freshness.ts";
 import { decideRetry, failureCode, type RetryPolicy } from "./retry-policy.ts";
+import { subjectOf } from "./sealed-event.ts";
 
 const NUMBER_CHANGE = "nhs-number-change-2";
 
 export interface ProcessorDeps {
   readonly store: InboxWorkStore;
-  readonly protection: NhsNumberProtector;
+  readonly sealer: PayloadSealer;
   readonly patients: Pick<PatientRepository, "findByAnyNhsNumber" | "findById" | "nationalState">;
   readonly demographics: DemographicsService;
   readonly nationalChanges: Pick<NationalChangeService, "apply">;
@@ -55,7 +56,7 @@ export class EventProcessor {
     const lead = leadOf(events);
     let heldPatientId: string | null = null;
     try {
-      const subject = nhsNumber(this.#deps.protection.reveal(lead.id, lead.subjectCiphertext));
+      const subject = subjectOf(this.#deps.sealer, lead);
       const found = await this.#deps.patients.findByAnyNhsNumber(subject);
       if (!found) return await this.#finish(workerId, events, notInIndex());
       if (
@@ -151,7 +152,7 @@ export class EventProcessor {
   async #retryOrDeadLetter(workerId: string, event: InboxEvent, error: unknown, code: string): Promise<void> {
     const now = this.#deps.clock.now();
     const decision = decideRetry(error, event.attempts, now, this.#deps.retry, this.#deps.random);
-    const subject = () => nhsNumber(this.#deps.protection.reveal(event.id, event.subjectCiphertext));
+    const subject = () => subjectOf(this.#deps.sealer, event);
     const base = { correlationId: event.correlationId, inboxId: event.id, eventType: event.type };
     if (decision.kind === "retry") {
       if (await this.#deps.store.scheduleRetry(event.id, workerId, decision.at, code))

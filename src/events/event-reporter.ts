@@ -4,18 +4,19 @@
  * mark is cleared. If the process dies in between, a later sweep re-emits the stored fact with the
  * same `dedupeKey`, so a subscriber keyed on it records each fact exactly once. This covers the
  * receipt of an event (`event.received`), how its processing ended (`event.processed`) and giving
- * up on it (`event.dead_lettered`).
+ * up on it (`event.dead_lettered`); receipts are stored and confirmed by the intake itself
+ * (intake.service.ts), and only re-reported here for an intake instance that died.
  */
-import { nhsNumber } from "../patients/nhs-number.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { InboxEvent } from "./event.types.ts";
 import type { EmitEventsEvent, EventDeadLettered, EventProcessed, EventReceived } from "./events.events.ts";
-import type { Completion, InboxWorkStore, NhsNumberProtector } from "./events.ports.ts";
+import type { Completion, InboxWorkStore, PayloadSealer } from "./events.ports.ts";
 import { receiptKeyOf } from "./intake.service.ts";
+import { subjectOf } from "./sealed-event.ts";
 
 export interface ReporterDeps {
   readonly store: InboxWorkStore;
-  readonly protection: NhsNumberProtector;
+  readonly sealer: PayloadSealer;
   readonly emit: EmitEventsEvent;
   readonly clock: Clock;
   readonly reportGraceMs: number;
@@ -26,15 +27,11 @@ export function dedupeKeyOf(event: Pick<InboxEvent, "id" | "generation">): strin
   return `${event.id}/${event.generation}`;
 }
 
-function subjectOf(event: InboxEvent, protection: NhsNumberProtector) {
-  return nhsNumber(protection.reveal(event.id, event.subjectCiphertext));
-}
-
 /** The domain event for a processed event, from the event and how it ended. */
 export function processedPayload(
   event: InboxEvent,
   completion: Pick<Completion, "outcome" | "notable" | "patientId">,
-  protection: NhsNumberProtector,
+  sealer: PayloadSealer,
 ): EventProcessed {
   return {
     correlationId: event.correlationId,
@@ -42,7 +39,7 @@ export function processedPayload(
     inboxId: event.id,
     externalId: event.externalId,
     eventType: event.type,
-    nhsNumber: subjectOf(event, protection),
+    nhsNumber: subjectOf(sealer, event),
     patientId: completion.patientId,
     outcome: completion.outcome,
     notable: completion.notable,
@@ -55,7 +52,7 @@ export function processedPayload(
 export function deadLetterPayload(
   event: InboxEvent,
   reason: string,
-  protection: NhsNumberProtector,
+  sealer: PayloadSealer,
 ): EventDeadLettered {
   return {
     correlationId: event.correlationId,
@@ -63,13 +60,13 @@ export function deadLetterPayload(
     inboxId: event.id,
     externalId: event.externalId,
     eventType: event.type,
-    nhsNumber: subjectOf(event, protection),
+    nhsNumber: subjectOf(sealer, event),
     attempts: event.attempts,
     reason,
   };
 }
 
-export function receivedPayload(event: InboxEvent, protection: NhsNumberProtector): EventReceived {
+export function receivedPayload(event: InboxEvent, sealer: PayloadSealer): EventReceived {
   return {
     correlationId: event.correlationId,
     dedupeKey: receiptKeyOf(event.id),
@@ -79,7 +76,7 @@ export function receivedPayload(event: InboxEvent, protection: NhsNumberProtecto
     eventType: event.type,
     format: event.format,
     channel: event.channel,
-    nhsNumber: subjectOf(event, protection),
+    nhsNumber: subjectOf(sealer, event),
     pdsVersion: event.pdsVersion,
   };
 }
@@ -99,17 +96,20 @@ export class EventReporter {
   /** Emits one `event.processed` per processed event, then confirms them. */
   async report(items: readonly { event: InboxEvent; completion: Completion }[]): Promise<void> {
     for (const { event, completion } of items)
-      await this.#deps.emit("event.processed", processedPayload(event, completion, this.#deps.protection));
+      await this.#deps.emit("event.processed", processedPayload(event, completion, this.#deps.sealer));
     await this.#deps.store.markReported(items.map((i) => i.event.id));
   }
 
   /** Emits `event.dead_lettered`, then confirms it. */
   async reportDead(event: InboxEvent, reason: string): Promise<void> {
-    await this.#deps.emit("event.dead_lettered", deadLetterPayload(event, reason, this.#deps.protection));
+    await this.#deps.emit("event.dead_lettered", deadLetterPayload(event, reason, this.#deps.sealer));
     await this.#deps.store.markReported([event.id]);
   }
 
-  /** Reports again whatever was stored but never confirmed as reported (a crash came between). */
+  /**
+   * Reports again whatever was stored but never confirmed as reported (a crash came between): the
+   * outcomes of finished events, and the receipts of an intake instance that died.
+   */
   async sweep(limit = 100): Promise<number> {
     const now = this.#deps.clock.now();
     const due = await this.#deps.store.takeUnreported(now, this.dueAt(now), limit);
@@ -129,10 +129,14 @@ export class EventReporter {
           },
         ]);
     }
-    const receipts = await this.#deps.store.takeUnconfirmedReceipts(now, this.dueAt(now), limit);
-    for (const event of receipts)
-      await this.#deps.emit("event.received", receivedPayload(event, this.#deps.protection));
-    await this.#deps.store.confirmReceipts(receipts.map((e) => e.id));
-    return due.length + receipts.length;
+    const abandoned = await this.#deps.store.takeAbandonedIntake(
+      now,
+      new Date(now.getTime() - this.#deps.reportGraceMs),
+    );
+    if (!abandoned) return due.length;
+    for (const event of abandoned.events)
+      await this.#deps.emit("event.received", receivedPayload(event, this.#deps.sealer));
+    await this.#deps.store.forgetIntake(abandoned.instance);
+    return due.length + abandoned.events.length;
   }
 }

@@ -67,12 +67,15 @@ export interface InboxEvent {
   readonly channel: IntakeChannel;
   readonly format: SignalFormat;
   readonly type: string;
-  readonly subjectCiphertext: string;
+  /** Blind index of the subject NHS number; the number itself is sealed in `payloadSealed`. */
   readonly subjectIndex: string;
   readonly pdsVersion: number | null;
   readonly occurredAt: Date | null;
   readonly receivedAt: Date;
   readonly correlationId: string;
+  /** The subject and the raw body, sealed (see sealed-event.ts). */
+  readonly payloadSealed: string;
+  readonly contentType: string;
   readonly status: EventStatus;
   readonly attempts: number;
   readonly nextAttemptAt: Date;
@@ -93,7 +96,6 @@ export interface NewInboxEvent {
   readonly channel: IntakeChannel;
   readonly format: SignalFormat;
   readonly type: string;
-  readonly subjectCiphertext: string;
   readonly subjectIndex: string;
   readonly pdsVersion: number | null;
   readonly occurredAt: Date | null;
@@ -101,6 +103,6 @@ export interface NewInboxEvent {
   readonly correlationId: string;
   readonly contentType: string;
   readonly payloadSealed: string;
-  /** When a sweep may report the receipt if intake has not confirmed it (a crash came between). */
-  readonly receiptDueAt: Date;
+  /** The intake process storing it. */
+  readonly intakeInstance: string;
 }

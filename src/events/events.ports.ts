@@ -3,14 +3,13 @@ import type { NotableChange } from "../patients/national-change.ts";
 import type { EventOutcome, EventStatus, InboxEvent, NewInboxEvent } from "./event.types.ts";
 
 /**
- * NHS numbers at rest: encrypted, bound to their record, with a keyed blind index to group and find
- * them. The audit trail's `NhsNumberProtection` (src/audit/nhs-number-protection.ts) fits, so the
- * inbox protects numbers exactly as the audit does, with the same keys.
+ * The keyed blind index of NHS numbers, so events can be grouped by patient and found by number
+ * without storing the number in clear. The audit trail's `NhsNumberProtection`
+ * (src/audit/nhs-number-protection.ts) fits: the inbox indexes numbers exactly as the audit does,
+ * with the same keys, so one search finds both.
  */
-export interface NhsNumberProtector {
-  protect(recordId: string, nhsNumber: string): { readonly ciphertext: string; readonly index: string };
-  reveal(recordId: string, ciphertext: string): string;
-  /** Every index value the number may be stored under (one per index key). */
+export interface NhsNumberIndexer {
+  /** Every index value the number may be stored under, one per index key, the newest key last. */
   indexesOf(nhsNumber: string): string[];
 }
 
@@ -29,8 +28,13 @@ export interface InboxIntakeStore {
    * the unique key in one statement. Resolves only once the row is durably committed.
    */
   store(event: NewInboxEvent): Promise<StoreOutcome>;
-  /** The `event.received` domain event of this stored event was emitted. */
-  confirmReceipt(id: string): Promise<void>;
+  /**
+   * Records that every event this intake instance stored up to `reportedThrough` has been
+   * reported, and that the instance is alive at `now`.
+   */
+  markIntake(instance: string, reportedThrough: Date, now: Date): Promise<void>;
+  /** The instance stopped with everything reported. */
+  endIntake(instance: string): Promise<void>;
 }
 
 /** How one claimed event ended. */
@@ -71,9 +75,16 @@ export interface InboxWorkStore {
   markReported(ids: readonly string[]): Promise<void>;
   /** Finished events whose report was never confirmed, re-leased for reporting until `reportDueAt`. */
   takeUnreported(now: Date, reportDueAt: Date, limit: number): Promise<InboxEvent[]>;
-  /** Stored events whose `event.received` was never confirmed, re-leased for reporting until `dueAt`. */
-  takeUnconfirmedReceipts(now: Date, dueAt: Date, limit: number): Promise<InboxEvent[]>;
-  confirmReceipts(ids: readonly string[]): Promise<void>;
+  /**
+   * An intake instance that stopped beating before `staleBefore`, taken over (its mark is renewed
+   * at `now`, so no other sweep takes it) with the events it stored after its last mark.
+   */
+  takeAbandonedIntake(
+    now: Date,
+    staleBefore: Date,
+  ): Promise<{ instance: string; events: InboxEvent[] } | null>;
+  /** Every receipt of that instance was reported again. */
+  forgetIntake(instance: string): Promise<void>;
   /** Back to waiting until `at`; false if the claim was no longer ours. */
   scheduleRetry(id: string, workerId: string, at: Date, code: string): Promise<boolean>;
   /** Gives up on the event, due for reporting at `reportDueAt`; false if the claim was no longer ours. */

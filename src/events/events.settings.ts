@@ -38,7 +38,10 @@ export interface EventsSettings {
   readonly workerConcurrency: number;
   /** `EVENTS_PATIENT_BUSY_RETRY_MS` (1000): when another worker holds the patient, try again after this. */
   readonly patientBusyRetryMs: number;
-  /** `EVENTS_REPORT_GRACE_MS` (30000): a processed event whose domain event was not confirmed by then is reported again. */
+  /**
+   * `EVENTS_REPORT_GRACE_MS` (30000): a report not confirmed by then is made again (an outcome whose
+   * domain event was not confirmed; the receipts of an intake instance that stopped beating).
+   */
   readonly reportGraceMs: number;
   /** `EVENTS_NOTIFY_CHANGES` (superseded, invalidated, deceased, verification needed): changes shown live. */
   readonly notifyChanges: readonly NotableChange[];
@@ -53,6 +56,11 @@ export interface EventsSettings {
   readonly notifyHeartbeatMs: number;
   /** `EVENTS_INTAKE_MAX_BATCH` (256): most events stored by one group commit. */
   readonly intakeMaxBatch: number;
+  /**
+   * `EVENTS_INTAKE_CHECKPOINT_MS` (1000): how often an intake records how far its receipts are
+   * reported (one small write); keep it well under `EVENTS_REPORT_GRACE_MS`.
+   */
+  readonly intakeCheckpointMs: number;
 }
 
 /** Every default, as documented above. `signingSecrets` has none: it must be configured. */
@@ -76,6 +84,7 @@ export const EVENTS_DEFAULTS: Omit<EventsSettings, "signingSecrets"> = Object.fr
   notifyPollMs: 1000,
   notifyHeartbeatMs: 25_000,
   intakeMaxBatch: 256,
+  intakeCheckpointMs: 1000,
 });
 
 /** Settings with defaults filled in for whatever `overrides` leaves out. */

@@ -6,7 +6,7 @@ import { PATIENT_EVENT_TYPES } from "./event.types.ts";
 import { formatOf, parseVersion, readSignal } from "./mns-signal.ts";
 
 const SHARED = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "mns");
-const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
+const bytes = (value: unknown) => JSON.stringify(value);
 const example = (path: string) =>
   JSON.parse(readFileSync(join(SHARED, path), "utf8")) as Record<string, unknown>;
 
@@ -68,9 +68,7 @@ describe("reading MNS signals", () => {
 
   it("refuses what is not JSON, not MNS's shape, not subscribed, or not about a valid NHS number", () => {
     const event = example("cloudevents/examples/pdsChangeOfGp2Signal.json");
-    expect(codeOf(() => readSignal("cloudevent", Buffer.from("{"), PATIENT_EVENT_TYPES))).toBe(
-      "events.invalid_json",
-    );
+    expect(codeOf(() => readSignal("cloudevent", "{", PATIENT_EVENT_TYPES))).toBe("events.invalid_json");
     expect(codeOf(() => readSignal("cloudevent", bytes([event]), PATIENT_EVENT_TYPES))).toBe(
       "events.schema_invalid",
     );

@@ -36,9 +36,14 @@ export function parseVersion(value: string | undefined): number | null {
   return match ? Number(match[1]) : null;
 }
 
-function parseJson(body: Uint8Array): unknown {
+/** The body as text, decoded once and without copying the bytes. */
+export function utf8(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(Buffer.from(body).toString("utf8"));
+    return JSON.parse(text);
   } catch (error) {
     throw new AppError(eventErrors.invalid_json, { cause: error });
   }
@@ -89,10 +94,10 @@ function fhirFields(bundle: Record<string, unknown>): SignalFields {
  */
 export function readSignal(
   format: SignalFormat,
-  body: Uint8Array,
+  text: string,
   acceptedTypes: readonly string[],
 ): ChangeSignal {
-  const json = parseJson(body);
+  const json = parseJson(text);
   const validate = format === "cloudevent" ? mnsValidators().cloudEvent : mnsValidators().fhirSignal;
   if (!validate(json) || typeof json !== "object" || json === null || Array.isArray(json))
     throw new AppError(eventErrors.schema_invalid, {

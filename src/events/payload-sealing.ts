@@ -6,7 +6,13 @@
  *
  * Format: `<keyId>.<iv>.<ciphertext+tag>`, parts in base64url.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  type KeyObject,
+  randomFillSync,
+} from "node:crypto";
 import type { PayloadSealer } from "./events.ports.ts";
 
 /** A named 32-byte key (the shape `parseKeyList` in src/audit/nhs-number-protection.ts returns). */
@@ -17,6 +23,8 @@ export interface SealingKey {
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** IVs are drawn from the system's random source this many at a time (one call, not one per body). */
+const IV_POOL = 1024;
 
 /** Why a sealed body cannot be opened: unknown key, or altered text or record id. */
 export class UnreadablePayload extends Error {
@@ -27,7 +35,10 @@ export class UnreadablePayload extends Error {
 }
 
 export class AesGcmPayloadSealer implements PayloadSealer {
-  readonly #keys: readonly SealingKey[];
+  /** KeyObjects: OpenSSL sets each key up once, not for every body (about three times faster). */
+  readonly #keys: readonly { readonly id: string; readonly key: KeyObject }[];
+  readonly #ivs = Buffer.alloc(IV_BYTES * IV_POOL);
+  #ivsUsed = IV_POOL;
 
   constructor(keys: readonly SealingKey[]) {
     if (keys.length === 0) throw new TypeError("payload sealing needs at least one key");
@@ -35,12 +46,21 @@ export class AesGcmPayloadSealer implements PayloadSealer {
       if (!/^[A-Za-z0-9_-]{1,32}$/.test(k.id)) throw new TypeError(`payload key id "${k.id}" is not valid`);
       if (k.key.length !== 32) throw new TypeError(`payload key ${k.id} must be 32 bytes`);
     }
-    this.#keys = keys;
+    this.#keys = keys.map((k) => ({ id: k.id, key: createSecretKey(k.key) }));
+  }
+
+  #nextIv(): Buffer {
+    if (this.#ivsUsed === IV_POOL) {
+      randomFillSync(this.#ivs);
+      this.#ivsUsed = 0;
+    }
+    const at = IV_BYTES * this.#ivsUsed++;
+    return Buffer.from(this.#ivs.subarray(at, at + IV_BYTES));
   }
 
   seal(recordId: string, text: string): string {
-    const { id, key } = this.#keys.at(-1) as SealingKey;
-    const iv = randomBytes(IV_BYTES);
+    const { id, key } = this.#keys.at(-1) as { id: string; key: KeyObject };
+    const iv = this.#nextIv();
     const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(recordId, "utf8"));
     const sealed = Buffer.concat([cipher.update(text, "utf8"), cipher.final(), cipher.getAuthTag()]);

@@ -25,9 +25,7 @@ export class SqlEventAdminStore implements InboxAdminStore {
 
   async find(id: string) {
     const row = await this.#db.selectFrom("event_inbox").selectAll().where("id", "=", id).executeTakeFirst();
-    return row
-      ? { ...toInboxEvent(row), contentType: row.content_type, payloadSealed: row.payload_sealed }
-      : undefined;
+    return row ? toInboxEvent(row) : undefined;
   }
 
   async list(filter: InboxFilter, limit: number): Promise<InboxEvent[]> {

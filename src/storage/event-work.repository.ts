@@ -180,41 +180,54 @@ export class SqlEventWorkStore implements InboxWorkStore {
     await this.#db.updateTable("event_inbox").set({ report_due_at: null }).where("id", "in", ids).execute();
   }
 
-  takeUnreported(now: Date, reportDueAt: Date, limit: number): Promise<InboxEvent[]> {
-    return this.#takeDue("report_due_at", now, reportDueAt, limit);
-  }
-
-  takeUnconfirmedReceipts(now: Date, dueAt: Date, limit: number): Promise<InboxEvent[]> {
-    return this.#takeDue("receipt_due_at", now, dueAt, limit);
-  }
-
-  async confirmReceipts(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.#db.updateTable("event_inbox").set({ receipt_due_at: null }).where("id", "in", ids).execute();
-  }
-
-  /** Rows whose report is overdue, leased to this caller until `dueAt` so no other sweep repeats them. */
-  async #takeDue(column: "report_due_at" | "receipt_due_at", now: Date, dueAt: Date, limit: number) {
+  async takeUnreported(now: Date, reportDueAt: Date, limit: number): Promise<InboxEvent[]> {
     return this.#db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom("event_inbox")
         .select("id")
-        .where(column, "<", now.getTime())
-        .orderBy(column)
+        .where("report_due_at", "<", now.getTime())
+        .orderBy("report_due_at")
         .limit(limit);
       if (this.#lock) due = due.forUpdate().skipLocked();
       const rows = await trx
         .updateTable("event_inbox")
-        .set(
-          column === "report_due_at"
-            ? { report_due_at: dueAt.getTime() }
-            : { receipt_due_at: dueAt.getTime() },
-        )
+        .set({ report_due_at: reportDueAt.getTime() })
         .where("id", "in", due)
         .returningAll()
         .execute();
       return rows.map(toInboxEvent);
     });
+  }
+
+  async takeAbandonedIntake(now: Date, staleBefore: Date) {
+    return this.#db.transaction().execute(async (trx) => {
+      let stale = trx
+        .selectFrom("event_intake_marks")
+        .select(["instance", "reported_through"])
+        .where("beat_at", "<", staleBefore.getTime())
+        .orderBy("beat_at")
+        .limit(1);
+      if (this.#lock) stale = stale.forUpdate().skipLocked();
+      const mark = await stale.executeTakeFirst();
+      if (!mark) return null;
+      // Renewed, so no other sweep takes it while this one reports; forgotten once done.
+      await trx
+        .updateTable("event_intake_marks")
+        .set({ beat_at: now.getTime() })
+        .where("instance", "=", mark.instance)
+        .execute();
+      const rows = await trx
+        .selectFrom("event_inbox")
+        .selectAll()
+        .where("intake_instance", "=", mark.instance)
+        .where("received_at", ">", mark.reported_through)
+        .execute();
+      return { instance: mark.instance, events: rows.map(toInboxEvent) };
+    });
+  }
+
+  async forgetIntake(instance: string): Promise<void> {
+    await this.#db.deleteFrom("event_intake_marks").where("instance", "=", instance).execute();
   }
 
   async scheduleRetry(id: string, workerId: string, at: Date, code: string): Promise<boolean> {

@@ -15,16 +15,17 @@ export interface EventInboxTable {
   /** cloudevent or fhir. */
   format: string;
   event_type: string;
-  /** The subject NHS number, encrypted and bound to this row (as the audit trail protects them). */
-  subject_ciphertext: string;
-  /** Keyed blind index of the subject NHS number: groups a patient's events, finds them by number. */
+  /**
+   * Keyed blind index of the subject NHS number (the audit trail's index): groups a patient's
+   * events and finds them by number. The number itself is only in the sealed payload.
+   */
   subject_index: string;
   pds_version: number | null;
   occurred_at: number | null;
   received_at: number;
   correlation_id: string;
   content_type: string;
-  /** The raw body, AES-256-GCM sealed. */
+  /** AES-256-GCM sealed, bound to this row: the subject NHS number, a line break, the raw body. */
   payload_sealed: string;
   /** pending, claimed, processed, skipped, dead. */
   status: string;
@@ -42,8 +43,19 @@ export interface EventInboxTable {
   generation: number;
   /** Set while the domain event of how processing ended is not yet confirmed as emitted. */
   report_due_at: number | null;
-  /** Set while the `event.received` domain event is not yet confirmed as emitted. */
-  receipt_due_at: number | null;
+  /** The intake process that stored it (receipts it could not confirm are reported by a sweep). */
+  intake_instance: string;
+}
+
+/**
+ * Each running intake's progress in reporting receipts: every event it stored up to
+ * `reported_through` has had its `event.received` emitted. An instance that stops beating is
+ * presumed dead, and the receipts of what it stored after that mark are reported again.
+ */
+export interface EventIntakeMarksTable {
+  instance: string;
+  reported_through: number;
+  beat_at: number;
 }
 
 /** Which worker is applying changes to a patient right now (one at a time per patient). */
@@ -56,4 +68,5 @@ export interface EventPatientHoldsTable {
 export interface EventsSchema {
   event_inbox: EventInboxTable;
   event_patient_holds: EventPatientHoldsTable;
+  event_intake_marks: EventIntakeMarksTable;
 }

@@ -137,7 +137,7 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
     };
     expect(body.summary.byStatus["processed"]).toBe(3);
     expect(body.events).toHaveLength(3);
-    expect(body.events[0]).not.toHaveProperty("subjectCiphertext");
+    expect(body.events[0]).not.toHaveProperty("payloadSealed");
     const id = String(body.events[0]?.["id"]);
     const detail = JSON.parse(
       (await admin.get(`${web.baseUrl}/api/v1/admin/events/${id}`, { accept: "application/json" })).body,

@@ -10,6 +10,7 @@ import { type Harness, startHarness } from "./support/events-harness.ts";
 
 interface Published {
   eventId: string;
+  event: unknown;
   versionId: string | null;
   delivered: boolean;
   attempts: { status: number | null }[];
@@ -51,7 +52,7 @@ describe.each(dialects)("event intake (%s)", (dialect) => {
         });
         // Nothing at rest names the patient in clear.
         expect(JSON.stringify(row)).not.toContain("9991000046");
-        expect(h.protection.reveal(row.id, row.subject_ciphertext)).toBe("9991000046");
+        expect(h.sealer.open(row.id, row.payload_sealed)).toBe(`9991000046\n${JSON.stringify(sent.event)}`);
         expect(h.protection.indexesOf("9991000046")).toContain(row.subject_index);
       }
     },

@@ -5,8 +5,9 @@
  * delivery contract, not Fastify: the route in src/web/routes/events.routes.ts only passes it the
  * headers and body. An SQS or MESH poller is another adapter calling the same port (see README).
  */
+import type { KeyObject } from "node:crypto";
 import type { Delivery, EventIntakeService, IntakeResult } from "../../events/intake.service.ts";
-import { verifySignature } from "../../events/mns-signature.ts";
+import { signingKey, verifySignature } from "../../events/mns-signature.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
 
@@ -30,11 +31,13 @@ export interface HttpDelivery {
 
 export class MnsHttpIntake {
   readonly #deps: HttpIntakeDeps;
+  readonly #keys: readonly KeyObject[];
 
   constructor(deps: HttpIntakeDeps) {
     if (deps.secrets.length === 0 || deps.secrets.some((s) => s.length < 16))
       throw new TypeError("MNS signing secrets must be configured, each at least 16 characters");
     this.#deps = deps;
+    this.#keys = deps.secrets.map(signingKey);
   }
 
   /**
@@ -47,7 +50,7 @@ export class MnsHttpIntake {
       verifySignature({
         header: delivery.signature,
         body: delivery.body,
-        secrets: this.#deps.secrets,
+        secrets: this.#keys,
         now: this.#deps.clock.now(),
         windowSeconds: this.#deps.windowSeconds,
       });

@@ -11,7 +11,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("channel", "text", (c) => c.notNull())
     .addColumn("format", "text", (c) => c.notNull())
     .addColumn("event_type", "text", (c) => c.notNull())
-    .addColumn("subject_ciphertext", "text", (c) => c.notNull())
     .addColumn("subject_index", "text", (c) => c.notNull())
     .addColumn("pds_version", "bigint")
     .addColumn("occurred_at", "bigint")
@@ -31,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("processed_at", "bigint")
     .addColumn("generation", "integer", (c) => c.notNull())
     .addColumn("report_due_at", "bigint")
-    .addColumn("receipt_due_at", "bigint")
+    .addColumn("intake_instance", "text", (c) => c.notNull())
     // The de-duplication key: a second delivery of the same event fails this, in the same statement.
     .addUniqueConstraint("event_inbox_source_external_id", ["source", "external_id"])
     .execute();
@@ -52,7 +51,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("event_inbox_processed").on("event_inbox").column("processed_at").execute();
   await db.schema.createIndex("event_inbox_report_due").on("event_inbox").column("report_due_at").execute();
-  await db.schema.createIndex("event_inbox_receipt_due").on("event_inbox").column("receipt_due_at").execute();
+  await db.schema
+    .createIndex("event_inbox_intake")
+    .on("event_inbox")
+    .columns(["intake_instance", "received_at"])
+    .execute();
+  await db.schema
+    .createTable("event_intake_marks")
+    .addColumn("instance", "text", (c) => c.primaryKey())
+    .addColumn("reported_through", "bigint", (c) => c.notNull())
+    .addColumn("beat_at", "bigint", (c) => c.notNull())
+    .execute();
   await db.schema
     .createTable("event_patient_holds")
     .addColumn("patient_id", "text", (c) => c.primaryKey())

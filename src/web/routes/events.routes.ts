@@ -191,7 +191,7 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
     return {
       summary,
       events: rows.map(({ event, nhsNumber }) => {
-        const { subjectCiphertext: _c, subjectIndex: _i, ...visible } = event;
+        const { payloadSealed: _p, subjectIndex: _i, ...visible } = event;
         return { ...visible, nhsNumber };
       }),
       next: rows.length >= PAGE_SIZE && last ? cursorOf(last.event) : null,
@@ -203,7 +203,7 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
     { config: api, schema: { params: idParams } },
     async (request) => {
       const { event, nhsNumber, contentType, body } = await deps.admin.get(request.params.id);
-      const { subjectCiphertext: _c, subjectIndex: _i, ...visible } = event;
+      const { payloadSealed: _p, subjectIndex: _i, ...visible } = event;
       return { event: { ...visible, nhsNumber }, contentType, body };
     },
   );

@@ -13,6 +13,7 @@ import {
 import { createEventBus, type Events } from "../../../src/domain-events.ts";
 import type { EventsDomainEvents } from "../../../src/events/events.events.ts";
 import { eventsSettings } from "../../../src/events/events.settings.ts";
+import { AesGcmPayloadSealer } from "../../../src/events/payload-sealing.ts";
 import { noAccessToken } from "../../../src/national/pds/access-token.ts";
 import { PdsClient } from "../../../src/national/pds/pds-client.ts";
 import { NationalChangeService } from "../../../src/patients/national-change.service.ts";
@@ -45,6 +46,8 @@ export interface EventsSystem {
   readonly patients: SqlPatientRepository;
   readonly demographics: PdsClient;
   readonly protection: NhsNumberProtection;
+  /** Opens what the inbox sealed (same keys as the system's). */
+  readonly sealer: AesGcmPayloadSealer;
   readonly settings: EventsCompositionSettings;
 }
 
@@ -98,11 +101,12 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
     demographics,
     nationalChanges,
     patients,
-    protection,
+    indexer: protection,
     keysDir: options.keysDir,
     logger: createLogger("silent"),
   });
-  return { module, bus, patients, demographics, protection, settings };
+  const sealer = new AesGcmPayloadSealer([{ id: "t1", key: keyBytes }]);
+  return { module, bus, patients, demographics, protection, sealer, settings };
 }
 
 /** A random id for anything a test names. */
