@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { NhsNumberProtection } from "../src/audit/nhs-number-protection.ts";
-import { buildEvents } from "../src/composition/events.composition.ts";
+import { buildEvents, type EventsModule } from "../src/composition/events.composition.ts";
 import type { NewInboxEvent } from "../src/events/event.types.ts";
 import { eventsSettings } from "../src/events/events.settings.ts";
 import { signatureHeader } from "../src/events/mns-signature.ts";
@@ -86,11 +86,9 @@ async function freshDatabase(dir: string, name: string): Promise<Database> {
   return database;
 }
 
-/** Events per second through the intake, every caller waiting for durability. */
-export async function intakeRate(dir: string, round: number, work: readonly Delivery[]): Promise<number> {
-  const database = await freshDatabase(dir, `intake-${round}`);
-  const protection = new NhsNumberProtection([KEY], [KEY]);
-  const events = buildEvents({
+/** The events domain as the product composes it; only intake is used here. */
+function intakeModule(database: Database, dir: string): EventsModule {
+  return buildEvents({
     settings: {
       ...eventsSettings({ signingSecrets: [SECRET] }),
       payloadKeys: `bench:${KEY.key.toString("base64url")}`,
@@ -110,10 +108,16 @@ export async function intakeRate(dir: string, round: number, work: readonly Deli
     }),
     nationalChanges: { apply: async () => Promise.reject(new Error("not used")) },
     patients: new SqlPatientRepository(database.db),
-    indexer: protection,
+    indexer: new NhsNumberProtection([KEY], [KEY]),
     keysDir: join(dir, "keys"),
     logger: createLogger("silent"),
   });
+}
+
+/** Events per second through the intake, every caller waiting for durability. */
+export async function intakeRate(dir: string, round: number, work: readonly Delivery[]): Promise<number> {
+  const database = await freshDatabase(dir, `intake-${round}`);
+  const events = intakeModule(database, dir);
   let next = 0;
   const caller = async () => {
     for (let i = next++; i < work.length; i = next++) {
@@ -130,6 +134,7 @@ export async function intakeRate(dir: string, round: number, work: readonly Deli
   const started = performance.now();
   await Promise.all(Array.from({ length: CALLERS }, caller));
   const seconds = (performance.now() - started) / 1000;
+  await events.stop();
   const stored = await (database.db as unknown as Kysely<EventsSchema>)
     .selectFrom("event_inbox")
     .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -77,6 +77,10 @@ function localKeys(keysDir: string, name: string): string {
   return `local:${fileSecret(keysDir, name)}`;
 }
 
+/**
+ * Builds everything the events domain needs from its settings and the shared pieces. Nothing runs
+ * until `start()` (the worker; intake starts on its first delivery if not before).
+ */
 export function buildEvents(deps: EventsCompositionDeps): EventsModule {
   const { settings, clock, logger } = deps;
   // Until EventsSchema is merged into DatabaseSchema the inbox tables are typed separately.

@@ -8,6 +8,7 @@ import { type NhsNumber, nhsNumber } from "../patients/nhs-number.ts";
 import type { InboxEvent } from "./event.types.ts";
 import type { PayloadSealer } from "./events.ports.ts";
 
+/** The sealed text of an event: subject, line feed, body; bound to the row `id`. */
 export function sealEvent(sealer: PayloadSealer, id: string, subject: NhsNumber, body: string): string {
   return sealer.seal(id, `${subject}\n${body}`);
 }

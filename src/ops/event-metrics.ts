@@ -15,6 +15,10 @@ export interface EventsSubscribable {
   on<K extends keyof EventsDomainEvents>(name: K, handler: (payload: EventsDomainEvents[K]) => void): unknown;
 }
 
+/**
+ * Registers the event counters on the bus and the inbox gauges (read through `counts` once per
+ * scrape) in the registry.
+ */
 export function subscribeEventMetrics(
   events: EventsSubscribable,
   registry: Registry,

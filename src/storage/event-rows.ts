@@ -16,6 +16,7 @@ export const FINISHED_STATUSES = ["processed", "skipped", "dead"] as const;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/** An inbox row as the events domain sees it. */
 export function toInboxEvent(row: Selectable<EventInboxTable>): InboxEvent {
   return {
     id: row.id,

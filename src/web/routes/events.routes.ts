@@ -103,6 +103,10 @@ const idParams = {
   required: ["id"],
 } as const;
 
+/**
+ * The admin page (`/admin/events`, `/admin/events/:id`, replay forms with CSRF) and its JSON API
+ * (`/api/v1/admin/events…`, CSRF token in a header for changes); administrators only.
+ */
 export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRoutesDeps): Promise<void> {
   const admin = { access: "admin" as const };
   const actor = (request: FastifyRequest) => {

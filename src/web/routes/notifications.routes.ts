@@ -41,6 +41,7 @@ function frame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** `GET /patient-context/:ctx/notifications`: the server-sent event stream of one open patient page. */
 export async function notificationRoutes(app: FastifyInstance, deps: NotificationRoutesDeps): Promise<void> {
   /** Whether the stream may go on: same session still active, context still this tab's current one. */
   async function stillValid(request: FastifyRequest, session: Session, contextId: string): Promise<boolean> {
