@@ -99,6 +99,15 @@ describe.each(dialects)("live patient notifications (%s)", (dialect) => {
     expect((await stream.next()).event).toBe("end");
   });
 
+  it("ends open streams when the server shuts down, so shutdown does not wait for them", async () => {
+    const page = await openPatient("9991000054");
+    const stream = await openEventStream(page.url, page.cookie);
+    const closing = web.close();
+    expect((await stream.next()).event).toBe("end");
+    await closing;
+    web = await startEventsWeb(dialect);
+  });
+
   it("sends nothing to roles that are not notified", async () => {
     await web.close();
     web = await startEventsWeb(dialect, { notifyActivityCodes: ["B0360"] });

@@ -43,6 +43,12 @@ function frame(event: string, data: unknown): string {
 
 /** `GET /patient-context/:ctx/notifications`: the server-sent event stream of one open patient page. */
 export async function notificationRoutes(app: FastifyInstance, deps: NotificationRoutesDeps): Promise<void> {
+  // Open streams would hold the server open at shutdown: each is ended first (browsers reconnect).
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of [...streams]) end();
+  });
+
   /** Whether the stream may go on: same session still active, context still this tab's current one. */
   async function stillValid(request: FastifyRequest, session: Session, contextId: string): Promise<boolean> {
     try {
@@ -70,16 +76,17 @@ export async function notificationRoutes(app: FastifyInstance, deps: Notificatio
       openStream(reply);
       const raw = reply.raw;
       const contextId = request.params.ctx;
-      let open = true;
+      let live = true;
       const close = () => {
-        if (!open) return;
-        open = false;
+        if (!live) return;
+        live = false;
+        streams.delete(end);
         unsubscribe();
         clearInterval(heartbeat);
         raw.end();
       };
       const end = () => {
-        if (open) raw.write(frame("end", {}));
+        if (live) raw.write(frame("end", {}));
         close();
       };
       const unsubscribe = deps.hub.subscribe(resolved.patient.id, (notifications) => {
@@ -87,9 +94,10 @@ export async function notificationRoutes(app: FastifyInstance, deps: Notificatio
       });
       const heartbeat = setInterval(() => {
         void stillValid(request, session, contextId).then((ok) =>
-          ok && open ? raw.write(": keep-alive\n\n") : end(),
+          ok && live ? raw.write(": keep-alive\n\n") : end(),
         );
       }, deps.heartbeatMs);
+      streams.add(end);
       raw.on("close", close);
     },
   );
