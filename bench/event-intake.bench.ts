@@ -23,6 +23,7 @@ import type { NewInboxEvent } from "../src/events/event.types.ts";
 import { eventsSettings } from "../src/events/events.settings.ts";
 import { signatureHeader } from "../src/events/mns-signature.ts";
 import { AesGcmPayloadSealer } from "../src/events/payload-sealing.ts";
+import type { MnsHttpIntake } from "../src/national/mns/http-intake.ts";
 import { noAccessToken } from "../src/national/pds/access-token.ts";
 import { PdsClient } from "../src/national/pds/pds-client.ts";
 import { expectedCheckDigit } from "../src/patients/nhs-number.ts";
@@ -122,7 +123,7 @@ export async function intakeRate(dir: string, round: number, work: readonly Deli
   const caller = async () => {
     for (let i = next++; i < work.length; i = next++) {
       const d = work[i] as Delivery;
-      const outcome = await events.httpIntake.receive({
+      const outcome = await (events.httpIntake as MnsHttpIntake).receive({
         signature: d.signature,
         contentType: "application/cloudevents+json",
         body: d.body,

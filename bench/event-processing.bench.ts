@@ -30,6 +30,7 @@ import { buildEvents, type EventsModule } from "../src/composition/events.compos
 import { createEventBus } from "../src/domain-events.ts";
 import { eventsSettings } from "../src/events/events.settings.ts";
 import { signatureHeader } from "../src/events/mns-signature.ts";
+import type { MnsHttpIntake } from "../src/national/mns/http-intake.ts";
 import { noAccessToken } from "../src/national/pds/access-token.ts";
 import { PdsClient } from "../src/national/pds/pds-client.ts";
 import { NationalChangeService } from "../src/patients/national-change.service.ts";
@@ -182,7 +183,7 @@ async function deliverAll(
   const deliver = async () => {
     for (let i = next++; i < work.length; i = next++) {
       const d = work[i] as { body: Buffer; signature: string };
-      await events.httpIntake.receive({
+      await (events.httpIntake as MnsHttpIntake).receive({
         signature: d.signature,
         contentType: "application/cloudevents+json",
         body: d.body,

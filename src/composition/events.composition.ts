@@ -60,7 +60,8 @@ export interface EventsCompositionDeps {
 
 export interface EventsModule {
   readonly intake: EventIntakeService;
-  readonly httpIntake: MnsHttpIntake;
+  /** The signed HTTP intake; null when no signing secret is configured (register no intake route then). */
+  readonly httpIntake: MnsHttpIntake | null;
   readonly admin: EventAdminService;
   readonly hub: NotificationHub;
   readonly worker: EventWorker;
@@ -162,12 +163,17 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
     clock,
     onReplayed: () => worker.nudge(),
   });
-  const httpIntake = new MnsHttpIntake({
-    intake,
-    clock,
-    secrets: settings.signingSecrets,
-    windowSeconds: settings.signatureWindowSeconds,
-  });
+  const httpIntake =
+    settings.signingSecrets.length > 0
+      ? new MnsHttpIntake({
+          intake,
+          clock,
+          secrets: settings.signingSecrets,
+          windowSeconds: settings.signatureWindowSeconds,
+        })
+      : null;
+  if (!httpIntake)
+    logger.warn("MNS_SIGNING_SECRETS is not set: national change events cannot be received over HTTP");
   return {
     intake,
     httpIntake,
@@ -188,4 +194,32 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
       await intake.stop();
     },
   };
+}
+
+/**
+ * Just the admin service, for the operations CLI (`npm run cli -- events …`): inspection and replay
+ * on the same database and keys as the service, without intake, worker or PDS. `emit` should reach
+ * the audit trail, so replays by operators are recorded like those made on the admin page.
+ */
+export function buildEventAdmin(deps: {
+  readonly database: Database;
+  readonly payloadKeys?: string;
+  readonly indexer?: NhsNumberIndexer;
+  readonly keysDir: string;
+  readonly events: { readonly emit: EmitEventsEvent };
+  readonly clock: Clock;
+}): EventAdminService {
+  const keys = parseKeyList(
+    deps.payloadKeys ?? localKeys(deps.keysDir, "events-payload-key"),
+    "EVENTS_PAYLOAD_KEYS",
+  );
+  const indexKeys = () =>
+    parseKeyList(localKeys(deps.keysDir, "events-nhs-number-key"), "events NHS number key");
+  return new EventAdminService({
+    store: new SqlEventAdminStore(deps.database.db as unknown as Kysely<EventsSchema>),
+    indexer: deps.indexer ?? new NhsNumberProtection(indexKeys(), indexKeys()),
+    sealer: new AesGcmPayloadSealer(keys),
+    emit: deps.events.emit,
+    clock: deps.clock,
+  });
 }

@@ -8,9 +8,10 @@ import { PATIENT_EVENT_TYPES } from "./event.types.ts";
 
 export interface EventsSettings {
   /**
-   * `MNS_SIGNING_SECRETS` (secret, no default; comma-separated): shared secrets of the
-   * X-MNS-Signature HMAC. A delivery signed with any of them is accepted, so a secret can be
-   * rotated by adding the new one, switching MNS over, then removing the old one.
+   * `MNS_SIGNING_SECRETS` (secret, no default; comma-separated, each at least 16 characters):
+   * shared secrets of the X-MNS-Signature HMAC. A delivery signed with any of them is accepted, so
+   * a secret can be rotated by adding the new one, switching MNS over, then removing the old one.
+   * Empty: the HTTP intake is off (and says so in the log).
    */
   readonly signingSecrets: readonly string[];
   /** `MNS_SIGNATURE_WINDOW_SECONDS` (300): how far a signature's timestamp may be from now, either way. */

@@ -5,10 +5,15 @@
  * on every change. Both dialects.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildEventAdmin } from "../../src/composition/events.composition.ts";
 import { runEventsCommand } from "../../src/events/events.cli.ts";
+import type { EventsDomainEvents } from "../../src/events/events.events.ts";
+import { systemClock } from "../../src/platform/clock.ts";
+import type { DomainEventBus } from "../../src/platform/domain-event-bus.ts";
 import { dialects } from "../support/databases.ts";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
+import { TEST_KEYS } from "./support/events-system.ts";
 import { type EventsWeb, startEventsWeb } from "./support/events-web.ts";
 
 describe.each(dialects)("event admin (%s)", (dialect) => {
@@ -159,8 +164,17 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
     await processedAll();
   });
 
-  it("offers the same through the operations CLI commands", async () => {
-    const summary = await runEventsCommand(web.module.admin, ["summary"], "operator");
+  it("offers the same through the operations CLI commands, built as the CLI builds them", async () => {
+    const emitter = web.bus as unknown as DomainEventBus<EventsDomainEvents>;
+    const cli = buildEventAdmin({
+      database: web.db.database,
+      payloadKeys: TEST_KEYS,
+      indexer: web.protection,
+      keysDir: "/nonexistent",
+      events: { emit: (name, payload) => emitter.emit(name, payload) },
+      clock: systemClock,
+    });
+    const summary = await runEventsCommand(cli, ["summary"], "operator");
     expect(summary).toMatch(/processed\s+3/);
     expect(summary).toMatch(/skipped\s+1/);
     const listed = await runEventsCommand(
@@ -170,21 +184,13 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
     );
     expect(listed.split("\n")).toHaveLength(1);
     const id = listed.split("  ")[0] as string;
-    expect(await runEventsCommand(web.module.admin, ["show", id], "operator")).toContain(
-      '"subject": "9991000046"',
-    );
-    expect(await runEventsCommand(web.module.admin, ["replay", id], "operator")).toMatch(/^1 event queued/);
+    expect(await runEventsCommand(cli, ["show", id], "operator")).toContain('"subject": "9991000046"');
+    expect(await runEventsCommand(cli, ["replay", id], "operator")).toMatch(/^1 event queued/);
     await processedAll();
-    expect(await runEventsCommand(web.module.admin, ["replay", "--dead"], "operator")).toMatch(
-      /^0 events queued/,
-    );
-    expect(await runEventsCommand(web.module.admin, ["replay", "--all"], "operator")).toMatch(
-      /^4 events queued/,
-    );
+    expect(await runEventsCommand(cli, ["replay", "--dead"], "operator")).toMatch(/^0 events queued/);
+    expect(await runEventsCommand(cli, ["replay", "--all"], "operator")).toMatch(/^4 events queued/);
     await processedAll();
-    await expect(runEventsCommand(web.module.admin, ["replay"], "operator")).rejects.toThrow(/usage/);
-    await expect(runEventsCommand(web.module.admin, ["list", "--status", "odd"], "operator")).rejects.toThrow(
-      /--status/,
-    );
+    await expect(runEventsCommand(cli, ["replay"], "operator")).rejects.toThrow(/usage/);
+    await expect(runEventsCommand(cli, ["list", "--status", "odd"], "operator")).rejects.toThrow(/--status/);
   });
 });

@@ -69,7 +69,9 @@ export async function intakeServer(system: EventsSystem): Promise<FastifyInstanc
   const app = Fastify({ logger: false, ...requestIdServerOptions });
   registerRequestContext(app);
   registerErrorHandling(app, async (_request, _reply, view) => view.definition.title);
-  await app.register(eventIntakeRoutes, { intake: system.module.httpIntake, bodyLimitBytes: 65_536 });
+  const intake = system.module.httpIntake;
+  if (!intake) throw new Error("the test settings configure a signing secret");
+  await app.register(eventIntakeRoutes, { intake, bodyLimitBytes: 65_536 });
   return app;
 }
 

@@ -105,7 +105,9 @@ async function buildWebApp(
     logoutRateLimit: 1000,
   });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: 0 });
-  await app.register(eventIntakeRoutes, { intake: system.module.httpIntake, bodyLimitBytes: 65_536 });
+  const intake = system.module.httpIntake;
+  if (!intake) throw new Error("the test settings configure a signing secret");
+  await app.register(eventIntakeRoutes, { intake, bodyLimitBytes: 65_536 });
   await app.register(eventAdminRoutes, { admin: system.module.admin });
   await app.register(notificationRoutes, {
     hub: system.module.hub,
