@@ -34,6 +34,19 @@ describe("logger", () => {
     expect(lines.join("")).not.toContain("9000000009");
   });
 
+  it("masks NHS numbers as they look in logged URLs, URL-encoded", () => {
+    for (const url of [
+      "/patients?q=999+100+0054",
+      "/patients?q=999%20100%200054",
+      "/patients?q=999%2D100%2d0054",
+      "/patients?q=Smith%209991000054",
+      "/patients?q=9991000054&tab=x",
+    ]) {
+      expect(scrubNhsNumbers(url), url).not.toMatch(/999.{0,3}100.{0,3}0054/);
+    }
+    expect(scrubNhsNumbers("/patients?q=Smith%209991000054")).toBe(`/patients?q=Smith%20${NHS_NUMBER_MASK}`);
+  });
+
   it("keeps 12-digit CIS2 user ids and epoch times", () => {
     expect(scrubNhsNumbers("user 555000000001 at 1763800000123")).toBe("user 555000000001 at 1763800000123");
   });

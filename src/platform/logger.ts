@@ -1,13 +1,20 @@
 /**
  * pino, configured so that tokens, cookies and NHS numbers never reach a log: known secret fields
  * are redacted by path, and every finished line is scrubbed of anything shaped like an NHS number
- * (ten digits, optionally spaced 3 3 4) — in messages, fields, errors and their causes alike.
+ * (ten digits, optionally spaced 3 3 4, URL-encoded too) — in messages, fields, URLs, errors and
+ * their causes alike.
  * Over-redaction is the safe failure. Scrubbing the serialised line is one regular expression per
  * line, far cheaper than walking every logged object.
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
-const NHS_NUMBER_SHAPE = /(?<![\d])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d])/g;
+/**
+ * Ten digits, as 3 3 4 or not, separated by spaces or hyphens as typed, or as they look once
+ * URL-encoded in a logged URL (`+`, `%20`, `%2D`). A digit that ends a percent-escape (`%20` before
+ * the number) does not count as a digit before it.
+ */
+const SEP = "(?:[ +-]|%20|%2[dD])?";
+const NHS_NUMBER_SHAPE = new RegExp(`(?<!(?<!%[0-9A-Fa-f])\\d)\\d{3}${SEP}\\d{3}${SEP}\\d{4}(?!\\d)`, "g");
 export const NHS_NUMBER_MASK = "[nhs-number]";
 
 const REDACT_PATHS = [
