@@ -40,6 +40,11 @@ export interface AuditEntry {
   readonly correlationId: string;
   readonly durationMs: number | null;
   readonly details: Readonly<Record<string, DetailValue>>;
+  /**
+   * For facts reported at least once (change events after a crash): the same key means the same
+   * fact, recorded once. Not part of the record; it fixes the record's id (see AuditTrail).
+   */
+  readonly dedupeKey?: string | null;
 }
 
 /** Format version of the record content. */

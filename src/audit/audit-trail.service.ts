@@ -3,10 +3,10 @@
  * and appends it through group commit. `record` resolves only once the record is durably stored,
  * so an event emitter that awaits it (the bus does) acknowledges nothing before it is audited.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { DomainEventName, DomainEvents } from "../domain-events.ts";
 import type { Clock } from "../platform/clock.ts";
-import type { AuditRecordStore, RecordDraft } from "./audit.ports.ts";
+import type { AuditRecordStore, RecordDraft, StoredRef } from "./audit.ports.ts";
 import { auditEntryOf } from "./audit-events.mapping.ts";
 import { type AuditEntry, assertSealable, detailsText, RECORD_VERSION } from "./audit-record.ts";
 import { sealBatch } from "./chain-sealer.ts";
@@ -32,6 +32,8 @@ export interface AuditTrailDeps {
 export class AuditTrail {
   readonly #deps: AuditTrailDeps;
   readonly #commits: GroupCommit<RecordDraft, AppendedRecord>;
+  /** Ids fixed by a dedupe key, waiting to be written (checked against the store when they are). */
+  readonly #deduped = new Map<string, number>();
 
   constructor(deps: AuditTrailDeps) {
     this.#deps = deps;
@@ -51,6 +53,7 @@ export class AuditTrail {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (entry.dedupeKey) this.#deduped.set(draft.id, (this.#deduped.get(draft.id) ?? 0) + 1);
     return this.#commits.submit(draft);
   }
 
@@ -61,7 +64,7 @@ export class AuditTrail {
 
   /** Checked here, per caller, so one bad entry never fails the batch it would have joined. */
   #draft(entry: AuditEntry): RecordDraft {
-    const id = randomUUID();
+    const id = entry.dedupeKey ? dedupedId(entry.type, entry.dedupeKey) : randomUUID();
     const patient = entry.nhsNumber === null ? null : this.#deps.protection.protect(id, entry.nhsNumber);
     const previous =
       entry.previousNhsNumber === null ? null : this.#deps.protection.protect(id, entry.previousNhsNumber);
@@ -91,12 +94,43 @@ export class AuditTrail {
     return draft;
   }
 
+  /**
+   * Records the batch. Drafts whose id is fixed by a dedupe key may be stored already (or twice in
+   * the batch): those are left out, and their callers get the record that is there.
+   */
   async #write(drafts: readonly RecordDraft[]): Promise<AppendedRecord[]> {
     const started = performance.now();
-    const sealed = await this.#deps.store.append((head) =>
-      sealBatch(head, drafts, this.#deps.clock.now().getTime()),
-    );
-    this.#deps.onCommitted?.({ records: drafts.length, durationMs: performance.now() - started });
-    return sealed.records.map(({ seq, id, time }) => ({ seq, id, time }));
+    const maybeStored = drafts.filter((d) => this.#deduped.has(d.id)).map((d) => d.id);
+    const landed = new Map<string, StoredRef>();
+    const sealed = await this.#deps.store.append((head, stored) => {
+      for (const [id, ref] of stored) landed.set(id, ref);
+      const fresh = drafts.filter(
+        (d, i) => !stored.has(d.id) && drafts.findIndex((o) => o.id === d.id) === i,
+      );
+      return sealBatch(head, fresh, this.#deps.clock.now().getTime());
+    }, maybeStored);
+    for (const r of sealed.records) landed.set(r.id, { seq: r.seq, time: r.time });
+    for (const id of maybeStored) {
+      const left = (this.#deduped.get(id) ?? 1) - 1;
+      if (left > 0) this.#deduped.set(id, left);
+      else this.#deduped.delete(id);
+    }
+    this.#deps.onCommitted?.({ records: sealed.records.length, durationMs: performance.now() - started });
+    return drafts.map((d) => {
+      const ref = landed.get(d.id) as StoredRef;
+      return { seq: ref.seq, id: d.id, time: ref.time };
+    });
   }
+}
+
+/**
+ * The id of a record of a fact reported at least once: a UUID (version 8, RFC 9562) made from the
+ * event name and its dedupe key, so every report of the fact names the same record.
+ */
+export function dedupedId(type: string, dedupeKey: string): string {
+  const b = createHash("sha256").update(`audit-dedupe\n${type}\n${dedupeKey}`).digest().subarray(0, 16);
+  b[6] = ((b[6] as number) & 0x0f) | 0x80;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -51,14 +51,25 @@ export interface AccessSummaryRow {
   readonly last: number;
 }
 
+/** Where an already stored record is. */
+export interface StoredRef {
+  readonly seq: number;
+  readonly time: number;
+}
+
 /** The append-only record store. */
 export interface AuditRecordStore {
   /**
    * In one transaction that holds the chain head against every other writer (in this process or
    * another): reads the head, calls `seal` with it, stores the sealed records, nodes and new head.
-   * Resolves only once the transaction is durably committed.
+   * Resolves only once the transaction is durably committed. `ids` are record ids that may be
+   * stored already (records of facts reported at least once): `seal` gets those it finds, read
+   * under the same hold on the head, so it can leave them out without a race.
    */
-  append(seal: (head: ChainHead) => SealedBatch): Promise<SealedBatch>;
+  append(
+    seal: (head: ChainHead, stored: ReadonlyMap<string, StoredRef>) => SealedBatch,
+    ids?: readonly string[],
+  ): Promise<SealedBatch>;
   head(): Promise<ChainHead>;
   /** Records with `fromSeq ≤ seq ≤ toSeq`, in sequence order, in pages of at most `pageSize`. */
   pages(fromSeq: number, toSeq: number, pageSize: number): AsyncIterable<readonly StoredRecord[]>;

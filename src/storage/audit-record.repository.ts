@@ -12,6 +12,7 @@ import type {
   ChainHead,
   RecordQuery,
   SealedBatch,
+  StoredRef,
 } from "../audit/audit.ports.ts";
 import type { StoredRecord } from "../audit/audit-record.ts";
 import type { AuditChainHeadTable, AuditRecordsTable, DatabaseSchema } from "./schema.ts";
@@ -98,10 +99,13 @@ export class SqlAuditRecordStore implements AuditRecordStore {
     this.#db = db;
   }
 
-  async append(seal: (head: ChainHead) => SealedBatch): Promise<SealedBatch> {
+  async append(
+    seal: (head: ChainHead, stored: ReadonlyMap<string, StoredRef>) => SealedBatch,
+    ids: readonly string[] = [],
+  ): Promise<SealedBatch> {
     return this.#db.transaction().execute(async (trx) => {
       const head = await lockHead(trx);
-      const sealed = seal(head);
+      const sealed = seal(head, await storedAmong(trx, ids));
       await insertRecords(trx, sealed);
       await trx
         .updateTable("audit_chain_head")
@@ -263,6 +267,19 @@ export class SqlAuditRecordStore implements AuditRecordStore {
       .executeTakeFirst();
     return row ? Number(row.seq) : null;
   }
+}
+
+async function storedAmong(
+  trx: Transaction<DatabaseSchema>,
+  ids: readonly string[],
+): Promise<ReadonlyMap<string, StoredRef>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom("audit_records")
+    .select(["id", "seq", "recorded_at"])
+    .where("id", "in", [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { seq: Number(r.seq), time: Number(r.recorded_at) }]));
 }
 
 /** Updating the head row first takes its lock; then it is read as this transaction sees it. */

@@ -37,6 +37,25 @@ describe.each(dialects)("audit store (%s)", (dialect) => {
     expect(result).toMatchObject({ ok: true, firstSeq: 1, lastSeq: 40, records: 40, checkpoints: 1 });
   });
 
+  it("records a fact reported more than once (same dedupe key) once, in the batch or later", async () => {
+    const fact = entry({ correlationId: "fact", dedupeKey: "inbox-1/0" });
+    const together = await Promise.all([
+      audit.trail.append(fact),
+      audit.trail.append(entry({ correlationId: "other" })),
+      audit.trail.append(fact),
+    ]);
+    const again = await audit.trail.append(fact);
+    expect(together[0]).toEqual(together[2]);
+    expect(again).toEqual(together[0]);
+    const later = await audit.trail.append(entry({ correlationId: "fact", dedupeKey: "inbox-1/1" }));
+    expect(later.id).not.toBe(again.id);
+    const rows = await sql<{
+      n: number;
+    }>`select count(*) as n from audit_records where correlation_id = 'fact'`.execute(audit.database.db);
+    expect(Number(rows.rows[0]?.n)).toBe(2);
+    expect(await audit.verify()).toMatchObject({ ok: true, records: 3 });
+  });
+
   it("stores NHS numbers encrypted and indexed, never in clear", async () => {
     await audit.trail.append(entry({ nhsNumber: "9991000054" }));
     const rows = await sql<Record<string, unknown>>`select * from audit_records`.execute(audit.database.db);
