@@ -37,6 +37,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
       CIS2_ISSUER: cis2.issuer,
       CIS2_CLIENT_ID: CLIENT_ID,
       PDS_BASE_URL: pds.baseUrl,
+      NCRS_LAUNCH_TEMPLATE: "http://localhost:3999/nationalcarerecordsservice/launch?nhsNumber={nhsNumber}",
       DEV_ALLOW_HTTP: "true",
       DEV_SEED_DEMO_PATIENTS: "true",
       LOG_LEVEL: "info",

@@ -61,6 +61,12 @@ export const OUTCOMES = {
   "blocked.role": blocked("Launch refused: the selected role may not open clinical records."),
   "blocked.restricted": blocked("Launch refused: the patient's record is restricted."),
   "blocked.duplicate": blocked("Launch ignored: the same launch was just made (double click)."),
+  "blocked.unknown_launch": blocked(
+    "Launch refused: the launch id was never issued, has expired, or belongs to another session.",
+  ),
+  "blocked.misconfigured": failure(
+    "Launch refused: no usable NCRS link could be made from the configured template.",
+  ),
   "upstream.unavailable": failure("A national service (PDS, NCRS…) did not answer or was down."),
   "event.received": success("A national change event was accepted into the inbox (stored once)."),
   "event.duplicate": success("A national change event had already been received; nothing changed."),

@@ -8,6 +8,7 @@ const minimal = {
     "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
   CIS2_CLIENT_ID: "969567331415.apps.national",
   PDS_BASE_URL: "https://int.api.service.nhs.uk/personal-demographics/FHIR/R4",
+  NCRS_LAUNCH_TEMPLATE: "https://ncrs.example.nhs.uk/launch?nhsNumber={nhsNumber}",
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -46,6 +47,7 @@ describe("configuration", () => {
       "CIS2_CLIENT_ID",
       "CIS2_ISSUER",
       "DATABASE_URL",
+      "NCRS_LAUNCH_TEMPLATE",
       "PDS_BASE_URL",
       "PORT",
       "SESSION_SINGLE_PER_USER",
@@ -81,6 +83,36 @@ describe("configuration", () => {
     expect(loadConfig(minimal).cis2AmrAuthenticators["N3_SMARTCARD"]).toBe("smartcard-identity-agent");
     expect(problemsOf({ ...minimal, CIS2_AMR_AUTHENTICATORS: "N3_SMARTCARD" })).toEqual([
       expect.stringMatching(/^CIS2_AMR_AUTHENTICATORS/),
+    ]);
+  });
+
+  it("checks the NCRS launch template at start, naming what is wrong", () => {
+    expect(
+      problemsOf({ ...minimal, NCRS_LAUNCH_TEMPLATE: "http://ncrs.local/launch?n={nhsNumber}" }),
+    ).toEqual([expect.stringMatching(/^NCRS_LAUNCH_TEMPLATE: must use https \(http:\/\/ncrs\.local\)/)]);
+    expect(
+      problemsOf({ ...minimal, NCRS_LAUNCH_TEMPLATE: "https://ncrs.example/launch?p={patient}" }),
+    ).toEqual([expect.stringMatching(/^NCRS_LAUNCH_TEMPLATE: names \{patient\}/)]);
+    expect(problemsOf({ ...minimal, NCRS_LAUNCH_TEMPLATE: "https://ncrs.example/launch" })).toEqual([
+      "NCRS_LAUNCH_TEMPLATE: must contain {nhsNumber}",
+    ]);
+  });
+
+  it("reads the change-event settings with the events domain's defaults", () => {
+    const config = loadConfig(minimal);
+    expect(config.mnsSigningSecrets).toBeUndefined();
+    expect(config.eventsAcceptedTypes).toContain("pds-death-notification-2");
+    expect(config.eventsMaxAttempts).toBe(10);
+    const secrets = loadConfig({
+      ...minimal,
+      MNS_SIGNING_SECRETS: "first-secret-0123456789, second-secret-0123456789",
+    });
+    expect(secrets.mnsSigningSecrets).toEqual(["first-secret-0123456789", "second-secret-0123456789"]);
+    expect(problemsOf({ ...minimal, MNS_SIGNING_SECRETS: "short" })).toEqual([
+      expect.stringMatching(/^MNS_SIGNING_SECRETS: each secret must be at least 16 characters/),
+    ]);
+    expect(problemsOf({ ...minimal, EVENTS_NOTIFY_CHANGES: "deceased,gp_changed" })).toEqual([
+      expect.stringMatching(/^EVENTS_NOTIFY_CHANGES/),
     ]);
   });
 

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { z } from "zod";
+import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import { type Settings, settings } from "./settings.ts";
 
 type Parsed = { readonly [K in keyof Settings]: z.output<Settings[K]["schema"]> };
@@ -33,7 +34,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     const raw = nonEmpty(env[s.env]) ?? s.default;
     const result = s.schema.safeParse(raw);
     if (result.success) parsed[key] = result.data;
-    else problems.push(`${s.env}: ${result.error.issues.map((i) => i.message).join("; ")}`);
+    else problems.push(`${s.env}: ${result.error.issues.map((i: z.core.$ZodIssue) => i.message).join("; ")}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = derive(parsed as Parsed);
@@ -62,6 +63,14 @@ function crossChecks(c: Config): string[] {
   }
   if (c.pdsBaseUrl.startsWith("http:") && !c.allowInsecureHttp) {
     problems.push("PDS_BASE_URL: an http URL needs DEV_ALLOW_HTTP=true (local simulator only)");
+  }
+  const template = parseLaunchTemplate(c.ncrsLaunchTemplate, c.allowInsecureHttp);
+  if (!template.ok) problems.push(`NCRS_LAUNCH_TEMPLATE: ${describeTemplateProblem(template.problem)}`);
+  if (c.eventsIntakeCheckpointMs >= c.eventsReportGraceMs) {
+    problems.push("EVENTS_INTAKE_CHECKPOINT_MS: must be shorter than EVENTS_REPORT_GRACE_MS");
+  }
+  if (c.eventsRetryBaseMs > c.eventsRetryMaxMs) {
+    problems.push("EVENTS_RETRY_BASE_MS: must not be longer than EVENTS_RETRY_MAX_MS");
   }
   if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {
     problems.push("SESSION_IDLE_WARNING_SECONDS: must be shorter than every idle timeout");

@@ -14,6 +14,7 @@ import { patientErrors } from "../../patients/patients.errors.ts";
 import type { VerificationService } from "../../patients/verification.service.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
+import { type LaunchPanelDeps, launchPanel } from "../launch-panel.ts";
 import { bannerOf, detailRows } from "../patient-view.ts";
 import { formatDateTime } from "../view-engine.ts";
 
@@ -23,6 +24,7 @@ export interface PatientRoutesDeps {
   readonly verification: VerificationService;
   readonly clock: Clock;
   readonly staleAfterSeconds: number;
+  readonly launch: LaunchPanelDeps;
 }
 
 const clinical = { access: "clinical" as const };
@@ -99,6 +101,25 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     },
   );
 
+  // After signing in again (e.g. from a refused launch), the user confirms the patient before anything happens.
+  app.get<{ Params: { id: string } }>(
+    "/patients/:id/resume",
+    {
+      config: clinical,
+      schema: {
+        params: { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] },
+      },
+    },
+    async (request, reply) => {
+      const patient = await deps.index.get(request.params.id);
+      return reply.page("patient-resume", {
+        banner: banner(patient),
+        patientId: patient.id,
+        tabId: newTabId(),
+      });
+    },
+  );
+
   app.post<{ Body: { patientId?: string; tab?: string } }>(
     "/patients/select",
     { config: clinical, preHandler: app.csrfProtection },
@@ -128,7 +149,12 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     const resolved = await deps.contexts.resolve(session, contextId);
     if (resolved.kind === "current") await deps.contexts.keepAlive(resolved.context);
     const patient = resolved.patient;
+    const launch =
+      resolved.kind === "current"
+        ? await launchPanel(deps.launch, request, session, contextId, patient)
+        : null;
     return reply.page("patient", {
+      launch,
       banner: banner(patient),
       rows: detailRows(patient),
       contextId,

@@ -25,10 +25,6 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get("/help/smartcard", { config: { access: "public" } }, async (_request, reply) =>
-    reply.page("help-smartcard"),
-  );
-
   app.get("/home", { config: { access: "signed_in" } }, async (request, reply) => {
     const session = request.session;
     if (!session) return reply.redirect("/", 303);

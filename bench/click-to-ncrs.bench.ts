@@ -1,0 +1,84 @@
+/**
+ * `click-to-ncrs`: in Chromium, from the click on "Open in NCRS" to the NCRS simulator showing the
+ * patient, against opening the simulator's deep link directly from a page, in the same browser
+ * (NCRS sign-in and role confirmation done once beforehand for both). Median of several launches;
+ * value and baseline in milliseconds; target ratio ≤ 1.2.
+ */
+import { launchBrowser } from "../test/support/browser.ts";
+import { USERS } from "../test/support/sign-in.ts";
+import { startStack } from "../test/support/stack.ts";
+import { type BenchResult, result } from "./lib/result.ts";
+
+const ROUNDS = 9;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+export async function clickToNcrs(): Promise<BenchResult> {
+  const [stack, browser] = await Promise.all([
+    startStack({ env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "0", LAUNCH_BUSY_SECONDS: "1" } }),
+    launchBrowser(),
+  ]);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(stack.baseUrl);
+    await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
+    await page.getByLabel(new RegExp(`\\(${USERS.singleRole}\\)`)).check();
+    await page.getByLabel(/Security key/).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(`${stack.baseUrl}/home`);
+    await page.goto(`${stack.baseUrl}/patients`);
+    await page.getByLabel(/Name, NHS number/).fill("999 100 0054");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("button", { name: /Select HARTLEY, Oscar/ }).click();
+    await page.getByTestId("check-with-pds").click();
+    await page.getByTestId("confirm").click();
+    await page.waitForURL(/done=/);
+
+    const viaUs = async (): Promise<number> => {
+      await page.getByTestId("open-in-ncrs").waitFor({ state: "visible" });
+      await page.waitForFunction(
+        () => !(document.querySelector("[data-testid=open-in-ncrs]") as HTMLButtonElement).disabled,
+      );
+      const started = Date.now();
+      const [tab] = await Promise.all([
+        context.waitForEvent("page"),
+        page.getByTestId("open-in-ncrs").click(),
+      ]);
+      const landing = tab.locator("#confirm-current-role");
+      const shown = tab.getByTestId("ncrs-patient-nhs-number");
+      await Promise.race([landing.waitFor(), shown.waitFor()]);
+      if (await landing.isVisible()) await landing.click();
+      await shown.waitFor();
+      const elapsed = Date.now() - started;
+      await tab.close();
+      return elapsed;
+    };
+    const deepLink = stack.ncrs.launchTemplate.replace("{nhsNumber}", "9991000054");
+    const direct = async (): Promise<number> => {
+      const started = Date.now();
+      const [tab] = await Promise.all([
+        context.waitForEvent("page"),
+        page.evaluate((url) => void window.open(url, "_blank"), deepLink),
+      ]);
+      await tab.getByTestId("ncrs-patient-nhs-number").waitFor();
+      const elapsed = Date.now() - started;
+      await tab.close();
+      return elapsed;
+    };
+    await viaUs();
+    const ours: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      ours.push(await viaUs());
+      baseline.push(await direct());
+    }
+    return result("click-to-ncrs", "ms", median(ours), median(baseline), 1.2, false, { rounds: ROUNDS });
+  } finally {
+    await browser.close();
+    await stack.close();
+  }
+}

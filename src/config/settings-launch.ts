@@ -1,0 +1,60 @@
+/** Settings of "Open in NCRS" (group "NCRS launch"). */
+import { z } from "zod";
+import { list, positiveInt, setting } from "./setting.ts";
+
+export const launchSettings = {
+  ncrsLaunchTemplate: setting({
+    env: "NCRS_LAUNCH_TEMPLATE",
+    group: "NCRS launch",
+    schema: z.string().min(1),
+    description:
+      "The NCRS deep link issued to suppliers at onboarding, with `{nhsNumber}` where the verified NHS number goes (and any of `{odsCode}`, `{roleId}`, `{userId}`), e.g. `https://…/launch?nhsNumber={nhsNumber}`. Must be https unless DEV_ALLOW_HTTP is on. Checked at start.",
+  }),
+  ncrsRedirectOrigins: setting({
+    env: "NCRS_REDIRECT_ORIGINS",
+    group: "NCRS launch",
+    schema: list.pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin))),
+    default: "",
+    description:
+      "Further origins the browser passes through when NCRS signs the user in after a launch, comma-separated. The launch is a form post redirected to NCRS, and browsers apply our `form-action` policy to every redirect after it, so NCRS's origin and CIS2's issuer origin are allowed already; add any other (a gateway, say) here.",
+  }),
+  ncrsWindowName: setting({
+    env: "NCRS_WINDOW_NAME",
+    group: "NCRS launch",
+    schema: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must be a browser window name (letters, digits, - and _)"),
+    default: "ncrs",
+    description: "Name of the browser tab NCRS opens in, so repeated launches reuse one NCRS tab.",
+  }),
+  launchIdTtlSeconds: setting({
+    env: "LAUNCH_ID_TTL_SECONDS",
+    group: "NCRS launch",
+    schema: positiveInt.max(86_400),
+    default: "900",
+    description: 'How long an issued launch id (behind each "Open in NCRS" button) may be used.',
+  }),
+  launchDuplicateWindowSeconds: setting({
+    env: "LAUNCH_DUPLICATE_WINDOW_SECONDS",
+    group: "NCRS launch",
+    schema: positiveInt.max(300),
+    default: "5",
+    description:
+      "A second launch for the same patient from the same session within this time is refused as a duplicate (double click); the same launch id again gets the same redirect.",
+  }),
+  launchBusySeconds: setting({
+    env: "LAUNCH_BUSY_SECONDS",
+    group: "NCRS launch",
+    schema: positiveInt.max(60),
+    default: "5",
+    description: 'How long the button shows "Launching NCRS…" and stays disabled after a click.',
+  }),
+  contentDir: setting({
+    env: "CONTENT_DIR",
+    group: "NCRS launch",
+    schema: z.string().min(1),
+    default: "./content",
+    description:
+      "Folder of editable content: launch help and wording per organisation (`launch-help/<ODS code>/`, falling back to `launch-help/default/`; see content/README.md).",
+  }),
+} as const;

@@ -1,0 +1,48 @@
+/**
+ * Payloads of the launch domain's events (listed with all others in src/domain-events.ts). Fields
+ * are flat and nullable because a refused launch may know little: a launch id that was never
+ * issued has no patient, and a request after sign-out has no session.
+ */
+import type { DeviceProfile } from "../identity/identity.types.ts";
+import type { NhsNumber } from "../patients/nhs-number.ts";
+import type { BrowserOutcome, LaunchSource } from "./launch.types.ts";
+
+export interface LaunchEventBase {
+  readonly correlationId: string;
+  /** The launch's public reference (null when the launch id presented was never issued). */
+  readonly launchRef: string | null;
+  readonly userId: string | null;
+  readonly userName: string | null;
+  readonly roleId: string | null;
+  readonly roleCode: string | null;
+  readonly orgCode: string | null;
+  readonly sessionId: string | null;
+  readonly workstationId: string | null;
+  readonly deviceProfile: DeviceProfile | null;
+  readonly patientId: string | null;
+  readonly nhsNumber: NhsNumber | null;
+  readonly source: LaunchSource;
+  readonly encounterId: string | null;
+}
+
+export interface LaunchRequested extends LaunchEventBase {}
+
+export interface LaunchRedirected extends LaunchEventBase {
+  readonly outcome: "launched";
+  /** Origin of the NCRS environment the browser was sent to (never the full URL). */
+  readonly ncrsOrigin: string;
+  readonly durationMs: number;
+}
+
+export interface LaunchBlocked extends LaunchEventBase {
+  /** `blocked.<reason>`, from the controlled list. */
+  readonly outcome: string;
+  /** The named check that failed. */
+  readonly step: string;
+  readonly durationMs: number;
+}
+
+export interface LaunchBrowserOutcomeReported extends LaunchEventBase {
+  /** `browser.opened` or `browser.popup_blocked`. */
+  readonly outcome: `browser.${BrowserOutcome}`;
+}

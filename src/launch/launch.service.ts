@@ -1,0 +1,363 @@
+/**
+ * "Open in NCRS". A launch id is issued with the patient page (opaque, single-use, short-lived,
+ * bound to the session, the tab's patient context and the patient); the click presents it and the
+ * checks run as named steps. Only when every step passes is the launch durably audited and the
+ * browser sent to NCRS with the NHS number that was verified. Fail closed: a failed step never
+ * redirects, and no number other than the verified one is ever used.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Events } from "../domain-events.ts";
+import type { Session } from "../identity/identity.types.ts";
+import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
+import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
+import type { PatientContextService } from "../patients/patient-context.service.ts";
+import { patientErrors } from "../patients/patients.errors.ts";
+import type { Clock } from "../platform/clock.ts";
+import { AppError } from "../platform/errors.ts";
+import { digest } from "../platform/secrets.ts";
+import { runSteps, type Step, StepFailed } from "../platform/steps.ts";
+import { blockedOutcome, type LaunchBlockReason, launchErrors } from "./launch.errors.ts";
+import type { LaunchEventBase } from "./launch.events.ts";
+import type { LaunchIntentRepository } from "./launch.ports.ts";
+import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "./launch.types.ts";
+import { fillLaunchTemplate, type LaunchTemplate } from "./launch-template.ts";
+
+export interface LaunchSettings {
+  readonly template: LaunchTemplate;
+  readonly launchIdTtlSeconds: number;
+  readonly duplicateWindowSeconds: number;
+  readonly verificationStaleSeconds: number;
+  readonly roles: RolePolicy;
+}
+
+export interface LaunchDeps {
+  readonly intents: LaunchIntentRepository;
+  readonly contexts: PatientContextService;
+  readonly events: Events;
+  readonly clock: Clock;
+  readonly settings: LaunchSettings;
+}
+
+export interface LaunchRequest {
+  readonly launchId: string;
+  readonly session: Session | null;
+  readonly correlationId: string;
+}
+
+export type LaunchResult = { readonly url: string; readonly ref: string; readonly replay: boolean };
+
+interface Attempt extends LaunchRequest {
+  readonly intent: LaunchIntent;
+  patient?: Patient;
+  url?: string;
+}
+
+const REPLAY_WAIT_MS = 3000;
+
+export class LaunchService {
+  readonly #deps: LaunchDeps;
+
+  constructor(deps: LaunchDeps) {
+    this.#deps = deps;
+  }
+
+  /** Issues a launch id for the patient in this (current) context. */
+  async issue(
+    session: Session,
+    contextId: string,
+    source: LaunchSource,
+    encounterId: string | null = null,
+  ): Promise<{ launchId: string; ref: string; expiresAt: Date }> {
+    const { context, patient } = await this.#deps.contexts.current(session, contextId);
+    if (patient.nhsNumber.kind !== "valid") throw new AppError(launchErrors.invalid_nhs_number);
+    // Issued only for a launch that could go ahead now; the click re-checks everything regardless.
+    if (
+      effectiveVerification(
+        patient.verification,
+        this.#deps.clock.now(),
+        this.#deps.settings.verificationStaleSeconds,
+      ).status !== "verified"
+    ) {
+      throw new AppError(launchErrors.unverified);
+    }
+    const launchId = randomBytes(18).toString("base64url");
+    const now = this.#deps.clock.now();
+    const intent: LaunchIntent = {
+      ref: randomUUID(),
+      tokenHash: digest(launchId),
+      actor: actorOf(session),
+      contextId: context.id,
+      patientId: patient.id,
+      nhsNumber: patient.nhsNumber.value,
+      source,
+      encounterId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.#deps.settings.launchIdTtlSeconds * 1000),
+      usedAt: null,
+      outcome: null,
+      browserOutcome: null,
+    };
+    await this.#deps.intents.insert(intent);
+    return { launchId, ref: intent.ref, expiresAt: intent.expiresAt };
+  }
+
+  /** Runs the checks; returns where to send the browser, or throws StepFailed with a launch error. */
+  async launch(request: LaunchRequest): Promise<LaunchResult> {
+    const started = this.#deps.clock.now().getTime();
+    const intent = await this.#deps.intents.findByTokenHash(digest(request.launchId));
+    if (!intent) return this.#refuse(request, null, "launch_id", launchErrors.unknown_launch, started);
+    if (intent.usedAt) return this.#replay(request, intent, started);
+    const attempt: Attempt = { ...request, intent };
+    await this.#deps.events.emit("launch.requested", this.#eventBase(request, intent));
+    try {
+      await runSteps(this.#steps, attempt);
+    } catch (error) {
+      if (!(error instanceof StepFailed)) throw error;
+      await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(error)));
+      return this.#blocked(request, intent, error, started);
+    }
+    if (!(await this.#deps.intents.claim(intent.tokenHash, this.#deps.clock.now())))
+      return this.#replay(request, intent, started);
+    const url = attempt.url as string;
+    await this.#deps.events.emit("launch.redirected", {
+      ...this.#eventBase(request, intent),
+      outcome: "launched",
+      ncrsOrigin: this.#deps.settings.template.origin,
+      durationMs: this.#deps.clock.now().getTime() - started,
+    });
+    await this.#deps.intents.recordOutcome(intent.tokenHash, "launched");
+    return { url, ref: intent.ref, replay: false };
+  }
+
+  /**
+   * Issues and launches in one go, for API clients: the same checks and audit as the button. A
+   * refusal at issue time (stale context, unverified number) is audited as a blocked launch too.
+   */
+  async launchNow(
+    session: Session,
+    contextId: string,
+    encounterId: string | null,
+    correlationId: string,
+  ): Promise<LaunchResult> {
+    const started = this.#deps.clock.now().getTime();
+    let issued: Awaited<ReturnType<LaunchService["issue"]>>;
+    try {
+      issued = await this.issue(session, contextId, "api", encounterId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const reason: LaunchBlockReason = error.code.startsWith("patient.") ? "stale_context" : reasonOf(error);
+      const request = { launchId: "", session, correlationId };
+      return this.#refuse(
+        request,
+        null,
+        reason === "stale_context" ? "patient_context_current" : "nhs_number_verified",
+        launchErrors[reason],
+        started,
+      );
+    }
+    return this.launch({ launchId: issued.launchId, session, correlationId });
+  }
+
+  /** Records what the page script saw after the click (pop-up opened or blocked), once. */
+  async browserOutcome(
+    session: Session,
+    ref: string,
+    outcome: BrowserOutcome,
+    correlationId: string,
+  ): Promise<boolean> {
+    const recorded = await this.#deps.intents.recordBrowserOutcome(ref, session.id, outcome);
+    if (!recorded) return false;
+    await this.#deps.events.emit("launch.browser_outcome", {
+      ...this.#eventBaseFor(correlationId, actorOf(session), null, ref),
+      outcome: `browser.${outcome}`,
+    });
+    return true;
+  }
+
+  readonly #steps: readonly Step<Attempt>[] = [
+    {
+      name: "launch_id",
+      run: (a) => {
+        if (a.intent.expiresAt <= this.#deps.clock.now()) fail("unknown_launch");
+      },
+    },
+    {
+      name: "session_live",
+      run: (a) => {
+        if (!a.session || a.session.id !== a.intent.actor.sessionId) {
+          // The patient's id lets the refusal page bring the user back to this patient after signing in.
+          throw new AppError(launchErrors.no_session, { details: { patientId: a.intent.patientId } });
+        }
+      },
+    },
+    {
+      name: "role_allowed",
+      run: (a) => {
+        if (!permissionsOf(a.session?.role ?? null, this.#deps.settings.roles).clinical) fail("role");
+      },
+    },
+    {
+      name: "patient_context_current",
+      run: async (a) => {
+        const resolved = await this.#deps.contexts
+          .resolve(a.session as Session, a.intent.contextId)
+          .catch((error: unknown) => {
+            if (error instanceof AppError && error.definition === patientErrors.context_unknown) return null;
+            throw error;
+          });
+        if (resolved?.kind !== "current" || resolved.patient.id !== a.intent.patientId) fail("stale_context");
+        a.patient = resolved.patient;
+      },
+    },
+    {
+      name: "nhs_number_verified",
+      run: (a) => {
+        const patient = a.patient as Patient;
+        if (patient.nhsNumber.kind !== "valid" || patient.nhsNumber.value !== a.intent.nhsNumber)
+          fail("invalid_nhs_number");
+        const state = effectiveVerification(
+          patient.verification,
+          this.#deps.clock.now(),
+          this.#deps.settings.verificationStaleSeconds,
+        ).status;
+        if (state === "superseded" || state === "invalidated" || state === "not_found")
+          fail("invalid_nhs_number");
+        if (state !== "verified") fail("unverified");
+      },
+    },
+    {
+      name: "not_duplicate",
+      run: async (a) => {
+        const since = new Date(
+          this.#deps.clock.now().getTime() - this.#deps.settings.duplicateWindowSeconds * 1000,
+        );
+        const last = await this.#deps.intents.lastLaunched(
+          a.intent.actor.sessionId,
+          a.intent.patientId,
+          since,
+        );
+        if (last && last.ref !== a.intent.ref) fail("duplicate");
+      },
+    },
+    {
+      name: "deep_link",
+      run: (a) => {
+        a.url = this.#url(a.intent);
+      },
+    },
+  ];
+
+  /**
+   * The same launch id presented again (a double click, or the browser retrying): within the
+   * duplicate window the first launch's answer is given again, once it is durable, with no new record.
+   */
+  async #replay(request: LaunchRequest, intent: LaunchIntent, started: number): Promise<LaunchResult> {
+    const deadline = started + REPLAY_WAIT_MS;
+    let current: LaunchIntent | undefined = intent;
+    while (current && current.outcome === null && this.#deps.clock.now().getTime() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      current = await this.#deps.intents.findByTokenHash(intent.tokenHash);
+    }
+    const withinWindow =
+      this.#deps.clock.now().getTime() - (current?.usedAt?.getTime() ?? 0) <=
+      this.#deps.settings.duplicateWindowSeconds * 1000;
+    const sameSession = request.session?.id === intent.actor.sessionId;
+    if (current?.outcome === "launched" && withinWindow && sameSession)
+      return { url: this.#url(intent), ref: intent.ref, replay: true };
+    return this.#refuse(request, intent, "launch_id", launchErrors.unknown_launch, started);
+  }
+
+  async #refuse(
+    request: LaunchRequest,
+    intent: LaunchIntent | null,
+    step: string,
+    definition: (typeof launchErrors)[LaunchBlockReason],
+    started: number,
+  ): Promise<never> {
+    return this.#blocked(request, intent, new StepFailed(step, new AppError(definition)), started);
+  }
+
+  async #blocked(
+    request: LaunchRequest,
+    intent: LaunchIntent | null,
+    error: StepFailed,
+    started: number,
+  ): Promise<never> {
+    const base = intent
+      ? this.#eventBase(request, intent)
+      : this.#eventBaseFor(
+          request.correlationId,
+          request.session ? actorOf(request.session) : null,
+          null,
+          null,
+        );
+    await this.#deps.events.emit("launch.blocked", {
+      ...base,
+      outcome: blockedOutcome(reasonOf(error)),
+      step: error.step,
+      durationMs: this.#deps.clock.now().getTime() - started,
+    });
+    throw error;
+  }
+
+  #url(intent: LaunchIntent): string {
+    const filled = fillLaunchTemplate(this.#deps.settings.template, {
+      nhsNumber: intent.nhsNumber,
+      ...(intent.actor.orgCode ? { odsCode: intent.actor.orgCode } : {}),
+      ...(intent.actor.roleId ? { roleId: intent.actor.roleId } : {}),
+      userId: intent.actor.userId,
+    });
+    if (!filled.ok) throw new AppError(launchErrors.misconfigured, { details: { missing: filled.missing } });
+    return filled.url;
+  }
+
+  #eventBase(request: LaunchRequest, intent: LaunchIntent): LaunchEventBase {
+    return this.#eventBaseFor(request.correlationId, intent.actor, intent, intent.ref);
+  }
+
+  #eventBaseFor(
+    correlationId: string,
+    actor: LaunchActor | null,
+    intent: LaunchIntent | null,
+    ref: string | null,
+  ): LaunchEventBase {
+    return {
+      correlationId,
+      launchRef: ref,
+      userId: actor?.userId ?? null,
+      userName: actor?.userName ?? null,
+      roleId: actor?.roleId ?? null,
+      roleCode: actor?.roleCode ?? null,
+      orgCode: actor?.orgCode ?? null,
+      sessionId: actor?.sessionId ?? null,
+      workstationId: actor?.workstationId ?? null,
+      deviceProfile: actor?.deviceProfile ?? null,
+      patientId: intent?.patientId ?? null,
+      nhsNumber: intent?.nhsNumber ?? null,
+      source: intent?.source ?? "patient_page",
+      encounterId: intent?.encounterId ?? null,
+    };
+  }
+}
+
+function fail(reason: LaunchBlockReason): never {
+  throw new AppError(launchErrors[reason]);
+}
+
+function reasonOf(error: AppError): LaunchBlockReason {
+  const key = error.code.slice("launch.".length);
+  return (key in launchErrors ? key : "misconfigured") as LaunchBlockReason;
+}
+
+function actorOf(session: Session): LaunchActor {
+  return {
+    userId: session.user.id,
+    userName: session.user.name,
+    roleId: session.role?.roleId ?? null,
+    roleCode: session.role?.roleCode ?? null,
+    orgCode: session.role?.orgCode ?? null,
+    sessionId: session.id,
+    workstationId: session.workstationId,
+    deviceProfile: session.deviceProfile,
+  };
+}

@@ -1,0 +1,40 @@
+/** The launch domain's vocabulary. */
+import type { DeviceProfile } from "../identity/identity.types.ts";
+import type { NhsNumber } from "../patients/nhs-number.ts";
+
+/** Where a launch was asked for: our patient page, or the HTTP API for other systems. */
+export type LaunchSource = "patient_page" | "api";
+
+/** What the browser reported after the click. */
+export type BrowserOutcome = "opened" | "popup_blocked";
+
+/** Who the launch was for, captured when the launch id was issued (so even a refused launch says who). */
+export interface LaunchActor {
+  readonly userId: string;
+  readonly userName: string;
+  readonly roleId: string | null;
+  readonly roleCode: string | null;
+  readonly orgCode: string | null;
+  readonly sessionId: string;
+  readonly workstationId: string | null;
+  readonly deviceProfile: DeviceProfile;
+}
+
+/** An issued launch: the opaque id is the capability; only its digest is stored. */
+export interface LaunchIntent {
+  /** Public reference for audit and support (not the capability). */
+  readonly ref: string;
+  readonly tokenHash: string;
+  readonly actor: LaunchActor;
+  readonly contextId: string;
+  readonly patientId: string;
+  readonly nhsNumber: NhsNumber;
+  readonly source: LaunchSource;
+  readonly encounterId: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+  /** `launched` or `blocked.<reason>` once decided. */
+  readonly outcome: string | null;
+  readonly browserOutcome: BrowserOutcome | null;
+}

@@ -1,0 +1,239 @@
+/**
+ * "Open in NCRS" in Chromium, end to end against the CIS2 and NCRS simulators: the right patient in
+ * one new tab, double clicks, JavaScript off, a blocked pop-up, patients who cannot be launched, a
+ * session that ended before the click, a patient switched in another tab, another user on the same
+ * browser, and NCRS being down.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+import { USERS } from "../support/sign-in.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+
+let stack: Stack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([
+    startStack({ env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "3", LAUNCH_BUSY_SECONDS: "2" } }),
+    launchBrowser(),
+  ]);
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  await fetch(`${stack.ncrs.origin}/_sim/scenario`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenario: null }),
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function newContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  contexts.push(context);
+  return context;
+}
+
+async function signInOn(
+  page: Page,
+  user: string = USERS.singleRole,
+  authenticator = /Security key/,
+): Promise<void> {
+  await page.goto(stack.baseUrl);
+  await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
+  await page.getByLabel(new RegExp(`\\(${user}\\)`)).check();
+  await page.getByLabel(authenticator).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(`${stack.baseUrl}/home`);
+}
+
+async function openPatient(page: Page, query: string, name: RegExp, verify = true): Promise<void> {
+  await page.goto(`${stack.baseUrl}/patients`);
+  await page.getByLabel(/Name, NHS number/).fill(query);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name }).click();
+  await page.waitForURL(/\/patient-context\//);
+  if (!verify) return;
+  await page.getByTestId("check-with-pds").click();
+  await page.getByTestId("confirm").click();
+  await page.waitForURL(/done=/);
+}
+
+async function launches(): Promise<{ nhsNumber: string; outcome: string; referer: string | null }[]> {
+  return (await (await fetch(`${stack.ncrs.origin}/_sim/launches`)).json()) as {
+    nhsNumber: string;
+    outcome: string;
+    referer: string | null;
+  }[];
+}
+
+async function clickLaunch(page: Page): Promise<Page> {
+  const [popup] = await Promise.all([
+    page.context().waitForEvent("page"),
+    page.getByTestId("open-in-ncrs").click(),
+  ]);
+  await popup.waitForLoadState();
+  return popup;
+}
+
+describe("Open in NCRS in Chromium", () => {
+  it("opens NCRS on exactly this patient, through CIS2 single sign-on and NCRS's role confirmation", async () => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, "999 100 0054", /Select HARTLEY, Oscar/);
+    const before = (await launches()).length;
+    const ncrs = await clickLaunch(page);
+    await ncrs.locator("#confirm-current-role").click();
+    expect(await ncrs.getByTestId("ncrs-patient-nhs-number").textContent()).toBe("999 100 0054");
+    const log = (await launches()).slice(before);
+    expect(log).toHaveLength(1);
+    expect(log[0]?.referer).toBeNull();
+    expect(page.url()).toMatch(/\/patient-context\//);
+    expect(await page.getByTestId("banner-name").textContent()).toContain("HARTLEY");
+  });
+
+  it("opens one tab for a double click, with one launch", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "O'Neill", /Select O'NEILL/);
+    const before = (await launches()).length;
+    const pagesBefore = context.pages().length;
+    await page.getByTestId("open-in-ncrs").dblclick();
+    await page.waitForTimeout(1500);
+    expect(context.pages().length).toBe(pagesBefore + 1);
+    expect((await launches()).length).toBe(before + 1);
+    expect(await page.getByTestId("launch-panel").textContent()).toContain("Launching NCRS");
+  });
+
+  it("works with JavaScript off", async () => {
+    const context = await newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Iqbal", /Select IQBAL/);
+    const ncrs = await clickLaunch(page);
+    await ncrs.waitForURL(new RegExp(stack.ncrs.origin.replace(/[.:/]/g, "\\$&")));
+    expect((await launches()).at(-1)?.nhsNumber).toBe("9991000038");
+  });
+
+  it("tells the user how to allow pop-ups when the browser blocks NCRS, and reports it", async () => {
+    const context = await newContext();
+    await context.addInitScript(() => {
+      window.open = () => null;
+    });
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    await page.getByTestId("open-in-ncrs").click();
+    await page.getByTestId("popup-blocked").waitFor({ state: "visible" });
+    expect(await page.getByTestId("popup-blocked").textContent()).toContain("allow pop-ups");
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
+            /ncrs_launch_browser_outcomes_total\{outcome="popup_blocked"\} (\d+)/,
+          )?.[1],
+      )
+      .toBeTruthy();
+  });
+
+  it.each([
+    ["an unverified patient", "Nolan", /Select NOLAN/, "Verify the NHS number with PDS"],
+    ["a patient with no NHS number", "Shah", /Select SHAH/, "no valid NHS number"],
+  ])("cannot launch %s: the button is disabled with the reason", async (_name, query, name, reason) => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, query, name, false);
+    expect(await page.getByTestId("open-in-ncrs").isDisabled()).toBe(true);
+    expect(await page.getByTestId("launch-reason").textContent()).toContain(reason);
+  });
+
+  it.each([
+    ["a superseded number until it is re-keyed", "999 100 0003", /Select HARTLEY, Amelia/, "replaced"],
+    ["an invalidated number", "999 100 0011", /Select THOMPSON/, "does not recognise"],
+  ])("cannot launch %s", async (_name, query, name, reason) => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, query, name, false);
+    await page.getByTestId("check-with-pds").click();
+    await page.getByRole("link", { name: "Back to the patient" }).click();
+    expect(await page.getByTestId("open-in-ncrs").isDisabled()).toBe(true);
+    expect(await page.getByTestId("launch-reason").textContent()).toContain(reason);
+  });
+
+  it.each([
+    ["a restricted patient", "Price", /Select PRICE/, "9991000070", "Restricted record"],
+    ["a deceased patient", "Whitfield", /Select WHITFIELD/, "9991000062", "Deceased"],
+  ])("launches %s once verified, with the flag shown", async (_name, query, name, nhs, flag) => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, query, name);
+    expect((await page.getByTestId("banner-flag").allTextContents()).join(" ")).toContain(flag);
+    await clickLaunch(page);
+    expect((await launches()).at(-1)?.nhsNumber).toBe(nhs);
+  });
+
+  it("asks a user whose session ended to sign in, then brings them back to this patient", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    const other = await context.newPage();
+    await other.goto(`${stack.baseUrl}/home`);
+    await other.getByTestId("log-out").click();
+    await other.close();
+    const tab = await clickLaunch(page);
+    expect(await tab.getByTestId("error-code").textContent()).toBe("launch.no_session");
+    await tab.getByRole("button", { name: "Log in again" }).click();
+    await tab.getByLabel(new RegExp(`\\(${USERS.singleRole}\\)`)).check();
+    await tab.getByLabel(/Security key/).check();
+    await tab.getByRole("button", { name: "Continue" }).click();
+    await tab.getByTestId("resume-patient").waitFor();
+    expect(await tab.getByTestId("banner-name").textContent()).toContain("HARTLEY, Oscar");
+  });
+
+  it("refuses a launch from a page whose patient was switched in a duplicate of its tab", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    const tabId = await page.evaluate(() => sessionStorage.getItem("ncrs-tab-id"));
+    const duplicate = await context.newPage();
+    await duplicate.goto(`${stack.baseUrl}/patients?tab=${tabId}`);
+    await duplicate.evaluate((id) => sessionStorage.setItem("ncrs-tab-id", id ?? ""), tabId);
+    await openPatient(duplicate, "O'Neill", /Select O'NEILL/, false);
+    const tab = await clickLaunch(page);
+    expect(await tab.getByTestId("error-code").textContent()).toBe("launch.stale_context");
+  });
+
+  it("never lets the next user on the browser use the previous user's launch", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    const other = await context.newPage();
+    await other.goto(`${stack.baseUrl}/home`);
+    await other.getByTestId("log-out").click();
+    await signInOn(other, USERS.aal2Only, /Authenticator app/);
+    const tab = await clickLaunch(page);
+    expect(await tab.getByTestId("error-code").textContent()).toBe("launch.no_session");
+  });
+
+  it("shows NCRS's own page when NCRS is down (our launch is recorded)", async () => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    await fetch(`${stack.ncrs.origin}/_sim/scenario`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scenario: "unavailable" }),
+    });
+    const ncrs = await clickLaunch(page);
+    expect(await ncrs.locator("h1").textContent()).toBe("Sorry, NCRS is not available");
+  });
+});
