@@ -57,6 +57,12 @@ export const eventErrors = defineErrors("events", {
     message: "This event is being processed right now, so it cannot be replayed until that finishes.",
     next: "Wait a moment, then try again.",
   },
+  nhs_number_in_url: {
+    status: 400,
+    title: "NHS numbers are not accepted in links",
+    message:
+      "To find events by NHS number, use the search form (or POST /api/v1/admin/events/search): NHS numbers must never appear in web addresses, where browsers and logs keep them.",
+  },
   replay_invalid: {
     status: 400,
     title: "Replay not understood",

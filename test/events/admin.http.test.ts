@@ -63,15 +63,40 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
     expect(page.body).toContain("National change events");
     expect(page.body.match(/data-testid="event-row"/g)).toHaveLength(4);
     expect(page.body).toContain("999 100 0038");
-    const byNumber = await admin.get(`${web.baseUrl}/admin/events?nhs=999+100+0038`);
+    const byNumber = await admin.postForm(`${web.baseUrl}/admin/events`, {
+      nhs: "999 100 0038",
+      _csrf: csrfTokenIn(page.body),
+    });
     expect(byNumber.body.match(/data-testid="event-row"/g)).toHaveLength(2);
     const skipped = await admin.get(`${web.baseUrl}/admin/events?status=skipped`);
     expect(skipped.body.match(/data-testid="event-row"/g)).toHaveLength(1);
     expect(skipped.body).toContain("Patient not held here");
     const deaths = await admin.get(`${web.baseUrl}/admin/events?type=pds-death-notification-2`);
     expect(deaths.body.match(/data-testid="event-row"/g)).toHaveLength(1);
-    const none = await admin.get(`${web.baseUrl}/admin/events?nhs=123`);
+    const none = await admin.postForm(`${web.baseUrl}/admin/events`, {
+      nhs: "123",
+      _csrf: csrfTokenIn(page.body),
+    });
     expect(none.body).toContain('data-testid="no-events"');
+  });
+
+  it("never takes an NHS number in a link, and searches by one only with the form's CSRF token", async () => {
+    const inUrl = await admin.get(`${web.baseUrl}/admin/events?nhs=999+100+0038`);
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.body).toContain("events.nhs_number_in_url");
+    const api = await admin.get(`${web.baseUrl}/api/v1/admin/events?nhs=9991000038`, {
+      accept: "application/json",
+    });
+    expect(api.status).toBe(400);
+    expect(JSON.parse(api.body).error.code).toBe("events.nhs_number_in_url");
+    expect((await admin.postForm(`${web.baseUrl}/admin/events`, { nhs: "999 100 0038" })).status).toBe(403);
+    const search = await admin.request(`${web.baseUrl}/api/v1/admin/events/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ nhs: "9991000038" }),
+    });
+    expect(search.status).toBe(200);
+    expect(JSON.parse(search.body).events).toHaveLength(2);
   });
 
   it("shows one event with its facts and the body as received", async () => {

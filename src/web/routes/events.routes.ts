@@ -3,7 +3,7 @@
  * and API to inspect the inbox and replay events. Handlers are thin: the intake adapter and the
  * admin service do the work.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EVENT_STATUSES, type EventStatus } from "../../events/event.types.ts";
 import { type EventAdminService, type EventQuery, PAGE_SIZE } from "../../events/event-admin.service.ts";
 import { eventErrors } from "../../events/events.errors.ts";
@@ -80,6 +80,19 @@ function queryOf(q: ListQuery): EventQuery {
   };
 }
 
+/** A POSTed list search: the same filters as the link, with the NHS number allowed. */
+const listBody = {
+  type: "object",
+  properties: {
+    status: { type: "string", maxLength: 20 },
+    type: { type: "string", maxLength: 60 },
+    nhs: { type: "string", maxLength: 20 },
+    before: { type: "string", maxLength: 80 },
+    _csrf: { type: "string" },
+  },
+  additionalProperties: false,
+} as const;
+
 /** What a replay form or API body asks for. */
 function selectionOf(body: Record<string, unknown>): ReplaySelection {
   const scope = body["scope"];
@@ -114,37 +127,54 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
     return actorOf(request.session);
   };
 
+  /**
+   * The list. Status, type and paging may be in the link; an NHS number comes only in a POSTed
+   * search (then "Older events" is a form too), so it never reaches a URL, history or access log.
+   */
+  const listPage = async (reply: FastifyReply, q: ListQuery, replayed: number | null) => {
+    const query = queryOf(q);
+    const [summary, rows] = await Promise.all([deps.admin.summary(), deps.admin.list(query)]);
+    const last = rows.at(-1);
+    const nhs = q.nhs?.trim() ?? "";
+    const older = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(last ? { before: cursorOf(last.event) } : {}),
+    };
+    const options = (names: Readonly<Record<string, string>>, any: string, chosen: string | undefined) => [
+      { value: "", text: any },
+      ...Object.entries(names).map(([value, text]) => ({ value, text, selected: value === chosen })),
+    ];
+    const more = rows.length >= PAGE_SIZE;
+    return reply.page("events-list", {
+      summary,
+      statusItems: options(STATUS_NAMES, "Any status", query.status),
+      typeItems: options(TYPE_NAMES, "Any type", query.type),
+      filters: { nhs },
+      rows: rows.map((r) => eventRow(r.event, r.nhsNumber)),
+      nextPage: more && !nhs ? `/admin/events?${new URLSearchParams(older)}` : null,
+      nextSearch: more && nhs ? { ...older, nhs } : null,
+      replayedText:
+        replayed === null
+          ? null
+          : `${replayed} event${replayed === 1 ? "" : "s"} queued for processing again.`,
+    });
+  };
+
   app.get<{ Querystring: ListQuery & { replayed?: string } }>(
     "/admin/events",
     { config: admin },
     async (request, reply) => {
-      const query = queryOf(request.query);
-      const [summary, rows] = await Promise.all([deps.admin.summary(), deps.admin.list(query)]);
-      const last = rows.at(-1);
-      const next = new URLSearchParams({
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.type ? { type: query.type } : {}),
-        ...(request.query.nhs ? { nhs: request.query.nhs } : {}),
-        ...(last ? { before: cursorOf(last.event) } : {}),
-      });
+      if (request.query.nhs !== undefined) throw new AppError(eventErrors.nhs_number_in_url);
       const replayed = /^\d+$/.test(request.query.replayed ?? "") ? Number(request.query.replayed) : null;
-      const options = (names: Readonly<Record<string, string>>, any: string, chosen: string | undefined) => [
-        { value: "", text: any },
-        ...Object.entries(names).map(([value, text]) => ({ value, text, selected: value === chosen })),
-      ];
-      return reply.page("events-list", {
-        summary,
-        statusItems: options(STATUS_NAMES, "Any status", query.status),
-        typeItems: options(TYPE_NAMES, "Any type", query.type),
-        filters: { nhs: request.query.nhs ?? "" },
-        rows: rows.map((r) => eventRow(r.event, r.nhsNumber)),
-        nextPage: rows.length >= PAGE_SIZE ? `/admin/events?${next}` : null,
-        replayedText:
-          replayed === null
-            ? null
-            : `${replayed} event${replayed === 1 ? "" : "s"} queued for processing again.`,
-      });
+      return listPage(reply, request.query, replayed);
     },
+  );
+
+  app.post<{ Body: ListQuery }>(
+    "/admin/events",
+    { config: admin, preHandler: app.csrfProtection, schema: { body: listBody } },
+    async (request, reply) => listPage(reply, request.body, null),
   );
 
   app.get<{ Params: { id: string }; Querystring: { replayed?: string } }>(
@@ -186,11 +216,8 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
 
   const api = { access: "admin" as const, json: true };
 
-  app.get<{ Querystring: ListQuery }>("/api/v1/admin/events", { config: api }, async (request) => {
-    const [summary, rows] = await Promise.all([
-      deps.admin.summary(),
-      deps.admin.list(queryOf(request.query)),
-    ]);
+  const listJson = async (q: ListQuery) => {
+    const [summary, rows] = await Promise.all([deps.admin.summary(), deps.admin.list(queryOf(q))]);
     const last = rows.at(-1);
     return {
       summary,
@@ -200,7 +227,17 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
       }),
       next: rows.length >= PAGE_SIZE && last ? cursorOf(last.event) : null,
     };
+  };
+  app.get<{ Querystring: ListQuery }>("/api/v1/admin/events", { config: api }, async (request) => {
+    if (request.query.nhs !== undefined) throw new AppError(eventErrors.nhs_number_in_url);
+    return listJson(request.query);
   });
+  // The same with the filters in a JSON body, the only way to filter by NHS number.
+  app.post<{ Body: ListQuery }>(
+    "/api/v1/admin/events/search",
+    { config: api, schema: { body: listBody } },
+    async (request) => listJson(request.body),
+  );
 
   app.get<{ Params: { id: string } }>(
     "/api/v1/admin/events/:id",
