@@ -6,6 +6,10 @@ import { auditAppend } from "./audit-append.bench.ts";
 import { auditSearch } from "./audit-search.bench.ts";
 import { auditVerify } from "./audit-verify.bench.ts";
 import { authPage } from "./auth-page.bench.ts";
+import { clickToNcrs } from "./click-to-ncrs.bench.ts";
+import { eventIntake } from "./event-intake.bench.ts";
+import { eventProcessing } from "./event-processing.bench.ts";
+import { launchRedirect } from "./launch-redirect.bench.ts";
 import type { BenchResult } from "./lib/result.ts";
 import { patientPage } from "./patient-page.bench.ts";
 import { pdsBurst } from "./pds-burst.bench.ts";
@@ -15,6 +19,10 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "audit-search": auditSearch,
   "audit-verify": auditVerify,
   "auth-page": authPage,
+  "click-to-ncrs": clickToNcrs,
+  "event-intake": eventIntake,
+  "event-processing": eventProcessing,
+  "launch-redirect": launchRedirect,
   "patient-page": patientPage,
   "pds-burst": pdsBurst,
 };

@@ -1,18 +1,22 @@
 /**
  * `npm start`: the whole thing on one machine. Starts the local simulators of the national
- * services in this process, then runs the service (src/main.ts) as a child process configured to
- * use them. Settings already in the environment win, so any simulator can be swapped for a real
- * service; SIMULATORS=none starts none (every CIS2_* setting must then be given).
+ * services (CIS2, PDS, NCRS, MNS) in this process, then runs the service (src/main.ts) as a child
+ * process configured to use them. Settings already in the environment win, so any simulator can be
+ * swapped for a real service; SIMULATORS=none starts none (every CIS2_*, PDS_* and NCRS_* setting
+ * must then be given). NCRS needs the CIS2 simulator; MNS needs the PDS simulator.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { startCis2Simulator } from "../simulators/cis2/server.ts";
+import { startMnsSimulator } from "../simulators/mns/server.ts";
+import { startNcrsSimulator } from "../simulators/ncrs/server.ts";
 import { startPdsSimulator } from "../simulators/pds/server.ts";
 
 const APP_PORT = Number(process.env["PORT"] ?? 3000);
 const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
 const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
 const wanted = new Set(
-  (process.env["SIMULATORS"] ?? "cis2,pds")
+  (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s && s !== "none"),
@@ -24,6 +28,7 @@ function log(line: string): void {
 
 const env: Record<string, string> = {};
 const closers: (() => Promise<void>)[] = [];
+const started: string[] = [];
 
 if (wanted.has("cis2")) {
   const cis2 = await startCis2Simulator({
@@ -43,18 +48,52 @@ if (wanted.has("cis2")) {
     ],
   });
   closers.push(() => cis2.close());
+  started.push("cis2");
   Object.assign(env, { CIS2_ISSUER: cis2.issuer, CIS2_CLIENT_ID: CLIENT_ID, DEV_ALLOW_HTTP: "true" });
   log(`CIS2 simulator: ${cis2.issuer} (test users and "remove smartcard" at ${cis2.baseUrl}/sim/)`);
+
+  if (wanted.has("ncrs")) {
+    const ncrs = await startNcrsSimulator({
+      port: Number(process.env["NCRS_SIM_PORT"] ?? 3103),
+      cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl },
+      ...(process.env["NCRS_LAUNCH_TEMPLATE"] ? { launchTemplate: process.env["NCRS_LAUNCH_TEMPLATE"] } : {}),
+      log,
+    });
+    closers.push(() => ncrs.close());
+    started.push("ncrs");
+    env["NCRS_LAUNCH_TEMPLATE"] = ncrs.launchTemplate;
+    log(
+      `NCRS simulator: ${ncrs.origin} (launch template ${ncrs.launchTemplate}; control at ${ncrs.origin}/_sim/)`,
+    );
+  }
 }
 
 if (wanted.has("pds")) {
   const pds = await startPdsSimulator({ port: Number(process.env["PDS_SIM_PORT"] ?? 3102), log });
   closers.push(() => pds.close());
+  started.push("pds");
   Object.assign(env, { PDS_BASE_URL: pds.baseUrl, DEV_ALLOW_HTTP: "true", DEV_SEED_DEMO_PATIENTS: "true" });
   log(`PDS simulator: ${pds.baseUrl}`);
+
+  if (wanted.has("mns")) {
+    // One secret per run, shared by the simulator and the app only through this process.
+    const secret =
+      process.env["MNS_SIGNING_SECRETS"]?.split(",")[0]?.trim() || randomBytes(24).toString("base64url");
+    const mns = await startMnsSimulator({
+      port: Number(process.env["MNS_SIM_PORT"] ?? 3104),
+      endpoint: `${PUBLIC_URL}/api/v1/events/mns`,
+      secret,
+      pdsOrigin: pds.origin,
+      log,
+    });
+    closers.push(() => mns.close());
+    started.push("mns");
+    env["MNS_SIGNING_SECRETS"] = secret;
+    log(`MNS simulator: publish change events from ${mns.origin}/_sim/`);
+  }
 }
 
-env["DEV_SIMULATED_SERVICES"] = [...wanted].join(",");
+env["DEV_SIMULATED_SERVICES"] = started.join(",");
 
 const child = spawn(process.execPath, ["src/main.ts"], {
   stdio: "inherit",

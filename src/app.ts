@@ -3,16 +3,22 @@
  * route plugins. It never listens (main.ts does), so tests build exactly what production runs.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { type Audit, buildAudit } from "./composition/audit.composition.ts";
+import { buildEvents, type EventsModule, eventsSettingsOf } from "./composition/events.composition.ts";
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
+import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
-import { createEventBus, type Events } from "./domain-events.ts";
+import { createEventBus, type DomainEvents, type Events } from "./domain-events.ts";
 import { auditCommitMetrics, pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
+import { subscribeEventMetrics } from "./ops/event-metrics.ts";
+import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
 import { opsRoutes } from "./ops/ops.routes.ts";
+import { NationalChangeService } from "./patients/national-change.service.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { registerErrorHandling } from "./platform/http/error-handler.ts";
 import { registerHttpMetrics } from "./platform/http/http-metrics.ts";
@@ -25,7 +31,12 @@ import { migrateToLatest } from "./storage/migrate.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
 import { auditRoutes } from "./web/routes/audit.routes.ts";
 import { authRoutes } from "./web/routes/auth.routes.ts";
+import { eventAdminRoutes, eventIntakeRoutes } from "./web/routes/events.routes.ts";
+import { helpRoutes } from "./web/routes/help.routes.ts";
 import { jwksRoutes } from "./web/routes/jwks.routes.ts";
+import { launchRoutes } from "./web/routes/launch.routes.ts";
+import { launchApiRoutes } from "./web/routes/launch-api.routes.ts";
+import { notificationRoutes } from "./web/routes/notifications.routes.ts";
 import { patientRoutes } from "./web/routes/patients.routes.ts";
 import { sessionRoutes } from "./web/routes/session.routes.ts";
 import { startRoutes } from "./web/routes/start.routes.ts";
@@ -34,6 +45,9 @@ import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
 
 export const VERSION = "0.1.0";
+
+/** The Markdown guides for local IT, served as pages (docs/guides). */
+const GUIDES_DIR = fileURLToPath(new URL("../docs/guides", import.meta.url));
 
 export interface AppOptions {
   readonly config: Config;
@@ -51,6 +65,8 @@ export interface BuiltApp {
   readonly audit: Audit;
   readonly identity: Identity;
   readonly patients: Patients;
+  readonly launch: Launch;
+  readonly changeEvents: EventsModule;
   readonly registry: Registry;
   close(): Promise<void>;
 }
@@ -85,6 +101,28 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const identity = await buildIdentity({ config, database, events, clock, keysDir });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
   const patients = buildPatients({ config, database, events, clock, onPdsCall: pdsCallMetrics(registry) });
+  const launch = buildLaunch({
+    config,
+    database,
+    events,
+    clock,
+    contexts: patients.contexts,
+    rolePolicy: identity.rolePolicy,
+  });
+  subscribeLaunchMetrics(events, registry);
+  const changeEvents = buildEvents({
+    settings: eventsSettingsOf(config),
+    database,
+    events: { emit: (name, payload) => events.emit(name, payload as DomainEvents[typeof name]) },
+    clock,
+    demographics: patients.demographics,
+    nationalChanges: new NationalChangeService({ patients: patients.repository, events, clock }),
+    patients: patients.repository,
+    indexer: audit.protection,
+    keysDir,
+    logger,
+  });
+  subscribeEventMetrics(events, registry, () => changeEvents.counts(), clock);
   if (config.seedDemoPatients) {
     const added = await patients.index.seedDemoPatients();
     if (added > 0)
@@ -107,7 +145,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   await registerSecurity(app, {
     cookieSecret: config.cookieSecret ?? fileSecret(keysDir, "cookie-secret"),
     secureCookies: config.secureCookies,
-    formActionOrigins: [],
+    // The launch form posts to us and is redirected to NCRS, which may send the browser on to CIS2
+    // to sign in: browsers apply form-action to every redirect of a form post.
+    formActionOrigins: [
+      ...new Set([launch.ncrsOrigin, new URL(config.cis2Issuer).origin, ...config.ncrsRedirectOrigins]),
+    ],
     csrfUserInfo: (request) => request.session?.id ?? "",
   });
   registerHttpMetrics(app, registry);
@@ -160,6 +202,30 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     verification: patients.verification,
     clock,
     staleAfterSeconds: config.verificationStaleSeconds,
+    launch: launch.panel,
+  });
+  await app.register(launchRoutes, { launches: launch.launches });
+  await app.register(launchApiRoutes, { launches: launch.launches });
+  await app.register(helpRoutes, {
+    ncrsOrigin: launch.ncrsOrigin,
+    secureCookies: config.secureCookies,
+    guidesDir: GUIDES_DIR,
+  });
+  if (changeEvents.httpIntake) {
+    await app.register(eventIntakeRoutes, {
+      intake: changeEvents.httpIntake,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  }
+  await app.register(eventAdminRoutes, { admin: changeEvents.admin });
+  await app.register(notificationRoutes, {
+    hub: changeEvents.hub,
+    contexts: patients.contexts,
+    sessions: identity.sessions,
+    cookies,
+    rolePolicy: identity.rolePolicy,
+    policy: changeEvents.policy,
+    heartbeatMs: config.eventsNotifyHeartbeatMs,
   });
   await app.register(auditRoutes, {
     search: audit.search,
@@ -189,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     10 * 60_000,
   );
   housekeeping.unref();
+  changeEvents.start();
 
   return {
     app,
@@ -198,9 +265,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     audit,
     identity,
     patients,
+    launch,
+    changeEvents,
     registry,
     async close() {
       clearInterval(housekeeping);
+      await changeEvents.stop();
       await app.close();
       await audit.close();
       if (!options.database) await database.close();

@@ -9,20 +9,33 @@
  *   audit verify [--keys jwks.json]
  *                    check the whole audit chain and every signed checkpoint; names the first
  *                    broken record and exits 1 if anything does not hold
+ *   events …         inspect and replay national change events (see src/events/events.cli.ts);
+ *                    reads the service's whole configuration, and audits replays like the admin page
  */
 import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import type { JSONWebKeySet } from "jose";
 import { verifyTrail } from "./audit/trail-verifier.ts";
+import { buildAudit } from "./composition/audit.composition.ts";
+import { buildEventAdmin } from "./composition/events.composition.ts";
+import { loadConfig } from "./config/load-config.ts";
 import { settings } from "./config/settings.ts";
+import { createEventBus, type DomainEvents } from "./domain-events.ts";
+import { EVENTS_USAGE, runEventsCommand } from "./events/events.cli.ts";
+import { systemClock } from "./platform/clock.ts";
 import { KeyStore } from "./platform/key-store.ts";
+import { createLogger } from "./platform/logger.ts";
 import { SqlCheckpointStore } from "./storage/audit-checkpoint.repository.ts";
 import { SqlAuditRecordStore } from "./storage/audit-record.repository.ts";
 import { SqlRetentionStore } from "./storage/audit-retention.repository.ts";
 import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
-const USAGE = "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json]";
+const USAGE = [
+  "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json]",
+  EVENTS_USAGE,
+].join("\n");
 
 function dataDir(): string {
   return settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
@@ -69,6 +82,34 @@ async function auditVerify(args: readonly string[]): Promise<string> {
   }
 }
 
+/** Inspects or replays change events, with replays recorded in the audit trail. */
+async function events(args: readonly string[]): Promise<string> {
+  const config = loadConfig(process.env);
+  const database = openDatabase(config.databaseUrl, { poolMax: 2 });
+  const bus = createEventBus();
+  const keysDir = join(config.dataDir, "keys");
+  try {
+    await migrateToLatest(database);
+    const logger = createLogger("warn");
+    const audit = await buildAudit({ config, database, events: bus, clock: systemClock, keysDir, logger });
+    try {
+      const admin = buildEventAdmin({
+        database,
+        ...(config.eventsPayloadKeys === undefined ? {} : { payloadKeys: config.eventsPayloadKeys }),
+        indexer: audit.protection,
+        keysDir,
+        events: { emit: (name, payload) => bus.emit(name, payload as DomainEvents[typeof name]) },
+        clock: systemClock,
+      });
+      return await runEventsCommand(admin, args, userInfo().username);
+    } finally {
+      await audit.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
 async function keys(command: string | undefined): Promise<string> {
   const dataDir = settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
   const alg = settings.cis2SigningAlg.schema.parse(
@@ -96,6 +137,7 @@ async function run(args: readonly string[]): Promise<string> {
   const [area, command, ...rest] = args;
   if (area === "keys") return keys(command);
   if (area === "audit" && command === "verify") return auditVerify(rest);
+  if (area === "events") return events(args.slice(1));
   throw new Error(USAGE);
 }
 

@@ -4,6 +4,7 @@
  * type demands a row for each name here. Add a row here (and there) before emitting anything new.
  */
 import type { AuditExported, AuditPruned, AuditSearched } from "./audit/audit.events.ts";
+import { EVENTS_DOMAIN_EVENT_NAMES, type EventsDomainEvents } from "./events/events.events.ts";
 import type {
   BackchannelLogoutReceived,
   SessionEnded,
@@ -14,6 +15,13 @@ import type {
   WorkstationRevoked,
 } from "./identity/identity.events.ts";
 import type {
+  LaunchBlocked,
+  LaunchBrowserOutcomeReported,
+  LaunchRedirected,
+  LaunchRequested,
+} from "./launch/launch.events.ts";
+import type {
+  PatientNationalChangeApplied,
   PatientRekeyed,
   PatientSelected,
   PatientVerificationFailed,
@@ -21,7 +29,7 @@ import type {
 } from "./patients/patients.events.ts";
 import { DomainEventBus } from "./platform/domain-event-bus.ts";
 
-export interface DomainEvents {
+export interface DomainEvents extends EventsDomainEvents {
   "sign_in.started": SignInStarted;
   "sign_in.failed": SignInFailed;
   "session.started": SessionStarted;
@@ -33,6 +41,11 @@ export interface DomainEvents {
   "patient.verified": PatientVerified;
   "patient.verification_failed": PatientVerificationFailed;
   "patient.rekeyed": PatientRekeyed;
+  "patient.national_change_applied": PatientNationalChangeApplied;
+  "launch.requested": LaunchRequested;
+  "launch.redirected": LaunchRedirected;
+  "launch.blocked": LaunchBlocked;
+  "launch.browser_outcome": LaunchBrowserOutcomeReported;
   "audit.searched": AuditSearched;
   "audit.exported": AuditExported;
   "audit.pruned": AuditPruned;
@@ -52,9 +65,15 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "patient.verified",
   "patient.verification_failed",
   "patient.rekeyed",
+  "patient.national_change_applied",
+  "launch.requested",
+  "launch.redirected",
+  "launch.blocked",
+  "launch.browser_outcome",
   "audit.searched",
   "audit.exported",
   "audit.pruned",
+  ...EVENTS_DOMAIN_EVENT_NAMES,
 ];
 
 export type Events = DomainEventBus<DomainEvents>;

@@ -16,6 +16,16 @@ const actor = {
   workstationId: "w-1",
 };
 
+const launch = {
+  ...actor,
+  launchRef: "L1",
+  deviceProfile: "shared" as const,
+  patientId: "p",
+  nhsNumber: "9991000054" as never,
+  source: "patient_page" as const,
+  encounterId: null,
+};
+
 /** One plausible payload per event; the type makes a new event without an example fail to compile. */
 const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
   "sign_in.started": { correlationId: "c", purpose: "sign_in" },
@@ -66,6 +76,93 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     patientId: "p",
     from: "9991000003" as never,
     to: "9991000100" as never,
+  },
+  "patient.national_change_applied": {
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: "9991000054" as never,
+    outcome: "applied",
+    notable: ["deceased", "verification_needed"],
+    pdsVersion: 3,
+  },
+  "launch.requested": { ...launch, correlationId: "c" },
+  "launch.redirected": {
+    ...launch,
+    correlationId: "c",
+    outcome: "launched",
+    ncrsOrigin: "https://ncrs.example",
+    durationMs: 4,
+  },
+  "launch.blocked": {
+    ...launch,
+    correlationId: "c",
+    outcome: "blocked.unknown_launch",
+    step: "launch_id",
+    durationMs: 1,
+  },
+  "launch.browser_outcome": { ...launch, correlationId: "c", outcome: "browser.popup_blocked" },
+  "event.received": {
+    correlationId: "c",
+    dedupeKey: "i-1/received",
+    inboxId: "i-1",
+    externalId: "e-1",
+    source: "mns",
+    eventType: "pds-death-notification-2",
+    format: "cloudevent",
+    channel: "http",
+    nhsNumber: "9991000054" as never,
+    pdsVersion: 4,
+  },
+  "event.duplicate_received": {
+    correlationId: "c",
+    externalId: "e-1",
+    source: "mns",
+    eventType: "pds-death-notification-2",
+    channel: "http",
+    nhsNumber: "9991000054" as never,
+  },
+  "event.rejected": { correlationId: "c", channel: "http", code: "events.signature_invalid" },
+  "event.processed": {
+    correlationId: "c",
+    dedupeKey: "i-1/0",
+    inboxId: "i-1",
+    externalId: "e-1",
+    eventType: "pds-death-notification-2",
+    nhsNumber: "9991000054" as never,
+    patientId: "p",
+    outcome: "not_in_index",
+    notable: [],
+    pdsVersion: null,
+    attempts: 1,
+    generation: 0,
+  },
+  "event.retry_scheduled": {
+    correlationId: "c",
+    inboxId: "i-1",
+    eventType: "pds-death-notification-2",
+    nhsNumber: "9991000054" as never,
+    attempts: 2,
+    code: "pds.unavailable",
+    retryAt: new Date(0),
+  },
+  "event.dead_lettered": {
+    correlationId: "c",
+    dedupeKey: "i-1/0",
+    inboxId: "i-1",
+    externalId: "e-1",
+    eventType: "pds-death-notification-2",
+    nhsNumber: "9991000054" as never,
+    attempts: 10,
+    reason: "PDS refused 999 100 0054",
+  },
+  "event.replayed": {
+    correlationId: "c",
+    scope: "dead",
+    count: 3,
+    inboxId: null,
+    from: null,
+    to: null,
+    by: { cli: "ops" },
   },
   "audit.searched": {
     ...actor,
@@ -164,6 +261,28 @@ describe("the event → audit record mapping", () => {
     expect(processed({ correlationId: "c", result: "stale", nhsNumber: "9991000054" }).outcome).toBe(
       "event.stale",
     );
+  });
+});
+
+describe("facts reported at least once", () => {
+  it("carry the reporter's dedupe key, so the trail can record each once", () => {
+    expect(auditEntryOf("event.processed", EXAMPLES["event.processed"]).dedupeKey).toBe("i-1/0");
+    expect(auditEntryOf("event.received", EXAMPLES["event.received"]).dedupeKey).toBe("i-1/received");
+    expect(
+      auditEntryOf("event.duplicate_received", EXAMPLES["event.duplicate_received"]).dedupeKey,
+    ).toBeNull();
+  });
+
+  it("translate outcomes and keep NHS numbers out of free text", () => {
+    expect(auditEntryOf("event.processed", EXAMPLES["event.processed"]).outcome).toBe("event.not_in_index");
+    expect(auditEntryOf("event.duplicate_received", EXAMPLES["event.duplicate_received"]).outcome).toBe(
+      "event.duplicate",
+    );
+    expect(auditEntryOf("event.dead_lettered", EXAMPLES["event.dead_lettered"]).details["reason"]).toBe(
+      "PDS refused [nhs-number]",
+    );
+    expect(auditEntryOf("event.replayed", EXAMPLES["event.replayed"]).userName).toBe("cli:ops");
+    expect(auditEntryOf("launch.requested", EXAMPLES["launch.requested"]).outcome).toBe("requested");
   });
 });
 

@@ -9,13 +9,20 @@
  */
 import type { DomainEventName, DomainEvents } from "../domain-events.ts";
 import type { Actor } from "../identity/identity.events.ts";
+import type {
+  LaunchBlocked,
+  LaunchBrowserOutcomeReported,
+  LaunchRedirected,
+  LaunchRequested,
+} from "../launch/launch.events.ts";
 import { scrubNhsNumbers } from "../platform/logger.ts";
 import type { AuditedAction } from "./audit.events.ts";
+import { EVENTS_AUDIT_MAPPINGS } from "./audit-events-inbox.mapping.ts";
 import { isOutcomeCode, type OutcomeCode } from "./audit-outcomes.ts";
 import { type AuditEntry, AuditRecordError, type DetailValue } from "./audit-record.ts";
 
 /** What a row of the table gives; `type` is the event name and unset fields are null. */
-type Mapped = Partial<Omit<AuditEntry, "type" | "outcome" | "correlationId" | "details">> & {
+export type Mapped = Partial<Omit<AuditEntry, "type" | "outcome" | "correlationId" | "details">> & {
   readonly outcome: OutcomeCode;
   readonly correlationId: string;
   readonly details?: Readonly<Record<string, DetailValue>>;
@@ -168,6 +175,27 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     source: "patient-check",
     details: { patientId: e.patientId },
   }),
+  "patient.national_change_applied": (e) => ({
+    outcome: `event.${e.outcome}`,
+    correlationId: e.correlationId,
+    nhsNumber: e.nhsNumber,
+    source: "change-events",
+    details: { patientId: e.patientId, notable: e.notable.join(" "), pdsVersion: e.pdsVersion },
+  }),
+  "launch.requested": auditedAction<LaunchRequested>({
+    outcome: "requested",
+    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId }),
+  }),
+  "launch.redirected": auditedAction<LaunchRedirected>({
+    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId, ncrsOrigin: e.ncrsOrigin }),
+  }),
+  "launch.blocked": auditedAction<LaunchBlocked>({
+    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId, step: e.step }),
+  }),
+  "launch.browser_outcome": auditedAction<LaunchBrowserOutcomeReported>({
+    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId }),
+  }),
+  ...EVENTS_AUDIT_MAPPINGS,
   "audit.searched": (e) => ({
     ...actor(e),
     outcome: "success",
@@ -218,5 +246,6 @@ export function auditEntryOf<K extends DomainEventName>(name: K, payload: Domain
     // Durations are whole milliseconds: a fraction would give the same record two spellings.
     durationMs: mapped.durationMs == null ? null : Math.max(0, Math.round(mapped.durationMs)),
     details: mapped.details ?? {},
+    dedupeKey: mapped.dedupeKey ?? null,
   };
 }

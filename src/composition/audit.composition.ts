@@ -33,6 +33,8 @@ export interface Audit {
   readonly checkpointStore: SqlCheckpointStore;
   readonly retentionStore: SqlRetentionStore;
   readonly signingKeys: KeyStore;
+  /** Encrypts and blind-indexes NHS numbers; the change-event inbox indexes with it too. */
+  readonly protection: NhsNumberProtection;
   /** Archives and prunes what is due, and audits that it did. */
   runRetention(): Promise<PruneOutcome | undefined>;
   /** Stops the timers, waits for pending records and signs a last checkpoint. */
@@ -179,6 +181,7 @@ export async function buildAudit(deps: AuditDeps): Promise<Audit> {
     checkpointStore,
     retentionStore,
     signingKeys,
+    protection,
     runRetention,
     async close() {
       for (const timer of timers) clearInterval(timer);

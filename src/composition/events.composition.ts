@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { NhsNumberProtection, parseKeyList } from "../audit/nhs-number-protection.ts";
+import type { Config } from "../config/load-config.ts";
 import { EventAdminService } from "../events/event-admin.service.ts";
 import { EventProcessor } from "../events/event-processor.ts";
 import { EventReporter } from "../events/event-reporter.ts";
@@ -74,6 +75,32 @@ export interface EventsModule {
   stop(): Promise<void>;
 }
 
+/** The events settings as configured (src/config/settings-events.ts). */
+export function eventsSettingsOf(config: Config): EventsCompositionSettings {
+  return {
+    signingSecrets: config.mnsSigningSecrets ?? [],
+    signatureWindowSeconds: config.mnsSignatureWindowSeconds,
+    acceptedTypes: config.eventsAcceptedTypes,
+    maxAttempts: config.eventsMaxAttempts,
+    retryBaseMs: config.eventsRetryBaseMs,
+    retryMaxMs: config.eventsRetryMaxMs,
+    leaseMs: config.eventsLeaseMs,
+    workerEnabled: config.eventsWorker,
+    workerPollMs: config.eventsWorkerPollMs,
+    workerBatchPatients: config.eventsWorkerBatchPatients,
+    workerConcurrency: config.eventsWorkerConcurrency,
+    patientBusyRetryMs: config.eventsPatientBusyRetryMs,
+    reportGraceMs: config.eventsReportGraceMs,
+    notifyChanges: config.eventsNotifyChanges,
+    notifyActivityCodes: config.eventsNotifyActivityCodes,
+    notifyPollMs: config.eventsNotifyPollMs,
+    notifyHeartbeatMs: config.eventsNotifyHeartbeatMs,
+    intakeMaxBatch: config.eventsIntakeMaxBatch,
+    intakeCheckpointMs: config.eventsIntakeCheckpointMs,
+    ...(config.eventsPayloadKeys === undefined ? {} : { payloadKeys: config.eventsPayloadKeys }),
+  };
+}
+
 function localKeys(keysDir: string, name: string): string {
   return `local:${fileSecret(keysDir, name)}`;
 }
@@ -84,8 +111,7 @@ function localKeys(keysDir: string, name: string): string {
  */
 export function buildEvents(deps: EventsCompositionDeps): EventsModule {
   const { settings, clock, logger } = deps;
-  // Until EventsSchema is merged into DatabaseSchema the inbox tables are typed separately.
-  const db = deps.database.db as unknown as Kysely<EventsSchema>;
+  const db: Kysely<EventsSchema> = deps.database.db;
   const emit = deps.events.emit;
   const sealer = new AesGcmPayloadSealer(
     parseKeyList(
@@ -216,7 +242,7 @@ export function buildEventAdmin(deps: {
   const indexKeys = () =>
     parseKeyList(localKeys(deps.keysDir, "events-nhs-number-key"), "events NHS number key");
   return new EventAdminService({
-    store: new SqlEventAdminStore(deps.database.db as unknown as Kysely<EventsSchema>),
+    store: new SqlEventAdminStore(deps.database.db),
     indexer: deps.indexer ?? new NhsNumberProtection(indexKeys(), indexKeys()),
     sealer: new AesGcmPayloadSealer(keys),
     emit: deps.events.emit,

@@ -34,3 +34,19 @@ export interface PatientRekeyed extends Actor {
   readonly from: NhsNumber;
   readonly to: NhsNumber;
 }
+
+/** A national change (a PDS read prompted by a change event) was applied, or found stale. */
+export interface PatientNationalChangeApplied {
+  readonly correlationId: string;
+  readonly patientId: string;
+  readonly nhsNumber: NhsNumber | null;
+  readonly outcome: "applied" | "stale" | "rekeyed" | "rekey_conflict" | "invalidated" | "not_found";
+  readonly notable: readonly (
+    | "nhs_number_superseded"
+    | "nhs_number_invalidated"
+    | "deceased"
+    | "verification_needed"
+    | "restricted"
+  )[];
+  readonly pdsVersion: number | null;
+}

@@ -33,6 +33,13 @@ export interface PatientRepository {
   ): Promise<void>;
   /** Replaces local demographics with PDS's (an explicit user action), keeping provenance. */
   replaceDemographics(id: string, demographics: Demographics, at: Date): Promise<void>;
+  /** The patient whose current or earlier (superseded) NHS number this is. */
+  findByAnyNhsNumber(nhsNumber: NhsNumber): Promise<Patient | undefined>;
+  /** The PDS version and record we last applied for this patient. */
+  nationalState(id: string): Promise<{ version: number | null; snapshot: NationalPatient | null }>;
+  saveNationalState(id: string, version: number, snapshot: NationalPatient, at: Date): Promise<void>;
+  /** Records PDS's GP practice (with PDS provenance); a restricted record keeps none. */
+  saveGp(id: string, gp: Recorded<string> | null, at: Date): Promise<void>;
   /**
    * Moves the patient to the surviving NHS number, keeping the old one as superseded. Returns false
    * (changing nothing) when another local patient already holds the surviving number.

@@ -11,6 +11,7 @@ import type { Session } from "../identity/identity.types.ts";
 import { actorOf } from "../identity/session.service.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
+import { versionNumber } from "./national-change.ts";
 import type { DemographicsReadResult, DemographicsService, NationalPatient } from "./national-patient.ts";
 import type { NhsNumber } from "./nhs-number.ts";
 import {
@@ -108,6 +109,8 @@ export class VerificationService {
     const now = this.#deps.clock.now();
     if (updateLocal)
       await this.#deps.patients.replaceDemographics(patient.id, demographicsFrom(national, now), now);
+    // What was verified against becomes the record later change events are compared with.
+    await this.#deps.patients.saveNationalState(patient.id, versionNumber(national.versionId), national, now);
     const actor = actorOf(session);
     await this.#deps.patients.saveVerification(
       patient.id,

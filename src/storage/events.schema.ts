@@ -1,6 +1,6 @@
 /**
- * Tables of the national change event inbox (migration 0006-events). To be merged into
- * `DatabaseSchema` (schema.ts); until then the events repositories are typed by `EventsSchema`.
+ * Tables of the national change event inbox (migration 0006-events), part of `DatabaseSchema`
+ * (schema.ts); the events repositories need only these, so they are typed by `EventsSchema`.
  * Times are epoch milliseconds, JSON is text (docs/adr/0002).
  */
 

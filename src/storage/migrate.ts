@@ -7,11 +7,17 @@ import type { Database } from "./database.ts";
 import * as identity from "./migrations/0001-identity.ts";
 import * as patients from "./migrations/0002-patients.ts";
 import * as audit from "./migrations/0003-audit.ts";
+import * as launch from "./migrations/0004-launch.ts";
+import * as patientNationalState from "./migrations/0005-patient-national-state.ts";
+import * as events from "./migrations/0006-events.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
   "0002-patients": patients,
   "0003-audit": audit,
+  "0004-launch": launch,
+  "0005-patient-national-state": patientNationalState,
+  "0006-events": events,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,6 @@
 /** The local patient index in the database (both dialects). */
 import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Confidentiality, Death } from "../patients/national-patient.ts";
+import type { Confidentiality, Death, NationalPatient } from "../patients/national-patient.ts";
 import { type NhsNumber, nhsNumber, parseNhsNumber } from "../patients/nhs-number.ts";
 import {
   DEMOGRAPHIC_FIELDS,
@@ -148,6 +148,44 @@ export class SqlPatientRepository implements PatientRepository {
     else for (const term of query.terms) q = q.where("search_name", "like", `%${term.replace(/[%_]/g, "")}%`);
     const ids = (await q.orderBy("search_name").orderBy("id").limit(limit).execute()).map((r) => r.id);
     return this.#load(this.#db, ids);
+  }
+
+  async findByAnyNhsNumber(value: NhsNumber): Promise<Patient | undefined> {
+    return (await this.search({ kind: "nhs_number", value }, 1))[0];
+  }
+
+  async nationalState(id: string): Promise<{ version: number | null; snapshot: NationalPatient | null }> {
+    const row = await this.#db
+      .selectFrom("patients")
+      .select(["pds_version", "pds_snapshot_json"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    const snapshot = row?.pds_snapshot_json ? (JSON.parse(row.pds_snapshot_json) as NationalPatient) : null;
+    return {
+      version: row?.pds_version ?? null,
+      snapshot: snapshot ? { ...snapshot, nhsNumber: nhsNumber(snapshot.nhsNumber) } : null,
+    };
+  }
+
+  async saveNationalState(id: string, version: number, snapshot: NationalPatient, at: Date): Promise<void> {
+    await this.#db
+      .updateTable("patients")
+      .set({ pds_version: version, pds_snapshot_json: JSON.stringify(snapshot), updated_at: at.getTime() })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async saveGp(id: string, gp: Recorded<string> | null, at: Date): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      if (gp) await this.#upsertFields(trx, id, { gpOdsCode: gp });
+      else
+        await trx
+          .deleteFrom("patient_demographics")
+          .where("patient_id", "=", id)
+          .where("field", "=", "gpOdsCode")
+          .execute();
+      await trx.updateTable("patients").set({ updated_at: at.getTime() }).where("id", "=", id).execute();
+    });
   }
 
   async saveVerification(id: string, state: VerificationState, at: Date): Promise<void> {

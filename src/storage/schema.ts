@@ -2,6 +2,8 @@
  * Table types as Kysely sees them. Times are epoch milliseconds (`*_at`), JSON columns are text,
  * flags are 0/1 integers; see database.ts for why.
  */
+import type { EventsSchema } from "./events.schema.ts";
+
 export interface LoginTransactionsTable {
   state: string;
   nonce: string;
@@ -70,6 +72,8 @@ export interface PatientsTable {
   verification_json: string;
   search_name: string;
   birth_date: string | null;
+  pds_version: number | null;
+  pds_snapshot_json: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -178,7 +182,26 @@ export interface AuditPrunePermitsTable {
   up_to_seq: number;
 }
 
-export interface DatabaseSchema {
+/** An issued NCRS launch id (by digest) and what became of it (migration 0004-launch). */
+export interface LaunchIntentsTable {
+  ref: string;
+  token_hash: string;
+  actor_json: string;
+  session_id: string;
+  context_id: string;
+  patient_id: string;
+  nhs_number: string;
+  source: string;
+  encounter_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  outcome: string | null;
+  browser_outcome: string | null;
+}
+
+/** Every table; the change-event inbox's tables are declared beside their repositories. */
+export interface DatabaseSchema extends EventsSchema {
   login_transactions: LoginTransactionsTable;
   sessions: SessionsTable;
   workstations: WorkstationsTable;
@@ -194,4 +217,5 @@ export interface DatabaseSchema {
   audit_checkpoints: AuditCheckpointsTable;
   audit_prunes: AuditPrunesTable;
   audit_prune_permits: AuditPrunePermitsTable;
+  launch_intents: LaunchIntentsTable;
 }

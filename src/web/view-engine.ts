@@ -156,6 +156,9 @@ function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) 
       ? { href: "/admin/workstations", text: "Workstations", current: url.startsWith("/admin/workstations") }
       : null,
     can.admin ? { href: "/admin/audit", text: "Audit trail", current: url.startsWith("/admin/audit") } : null,
+    can.admin
+      ? { href: "/admin/events", text: "Change events", current: url.startsWith("/admin/events") }
+      : null,
   ].filter((i) => i !== null);
   return items.length > 0 ? items : null;
 }

@@ -69,6 +69,7 @@ describe.each(["sqlite", "postgres"] as const)("a service killed during a burst 
       CIS2_ISSUER: cis2.issuer,
       CIS2_CLIENT_ID: CLIENT_ID,
       PDS_BASE_URL: pds.baseUrl,
+      NCRS_LAUNCH_TEMPLATE: "http://localhost:9/launch?nhsNumber={nhsNumber}",
       DEV_ALLOW_HTTP: "true",
       DEV_SEED_DEMO_PATIENTS: "true",
       LOG_LEVEL: "warn",

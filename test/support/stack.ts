@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
+import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { type BuiltApp, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
@@ -16,11 +18,15 @@ import type { Dialect } from "../../src/storage/database.ts";
 import { freshDatabaseUrl } from "./databases.ts";
 
 export const TEST_CLIENT_ID = "900000000009.ncrs-connect.test.apps";
+/** The MNS simulator signs its deliveries with this; the app is configured to accept it. */
+export const TEST_MNS_SECRET = "stack-test-mns-signing-secret";
 
 export interface Stack {
   readonly baseUrl: string;
   readonly cis2: Cis2Simulator;
   readonly pds: PdsSimulator;
+  readonly ncrs: NcrsSimulator;
+  readonly mns: MnsSimulator;
   readonly built: BuiltApp;
   /** Every JSON log line the app wrote. */
   readonly logs: Record<string, unknown>[];
@@ -55,6 +61,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ]);
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  const [ncrs, mns] = await Promise.all([
+    startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } }),
+    startMnsSimulator({
+      port: 0,
+      endpoint: `${baseUrl}/api/v1/events/mns`,
+      secret: TEST_MNS_SECRET,
+      pdsOrigin: pds.origin,
+      retryDelayMs: 100,
+    }),
+  ]);
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
   const database = await freshDatabaseUrl(options.dialect ?? "sqlite");
   const config = loadConfig({
@@ -68,9 +84,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PDS_BASE_URL: pds.baseUrl,
     PDS_TIMEOUT_MS: "1000",
     PDS_MAX_RETRY_WAIT_MS: "200",
+    NCRS_LAUNCH_TEMPLATE: ncrs.launchTemplate,
+    MNS_SIGNING_SECRETS: TEST_MNS_SECRET,
+    EVENTS_WORKER_POLL_MS: "50",
+    EVENTS_NOTIFY_POLL_MS: "100",
     DEV_ALLOW_HTTP: "true",
     DEV_SEED_DEMO_PATIENTS: "true",
-    DEV_SIMULATED_SERVICES: "cis2",
+    DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
     ...options.env,
   });
@@ -102,6 +122,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     cis2,
     pds,
+    ncrs,
+    mns,
     built,
     logs,
     reregisterClient: register,
@@ -109,6 +131,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await built.close();
       await cis2.close();
       await pds.close();
+      await ncrs.close();
+      await mns.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

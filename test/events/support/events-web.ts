@@ -153,6 +153,7 @@ export async function startEventsWeb(
     CIS2_ISSUER: cis2.issuer,
     CIS2_CLIENT_ID: TEST_CLIENT_ID,
     PDS_BASE_URL: pds.baseUrl,
+    NCRS_LAUNCH_TEMPLATE: "http://localhost:9/launch?nhsNumber={nhsNumber}",
     DEV_ALLOW_HTTP: "true",
   });
   const system = buildEventsSystem({
