@@ -227,7 +227,7 @@ describe("coalescing and cache", () => {
 });
 
 describe("rate limit", () => {
-  // 30 reads at PDS's 5 per second take about 6.5 s; the simulator enforces the same 5 per second.
+  // 30 reads at 4 per second (PDS allows 5) take about 7.5 s; the simulator enforces 5 per second.
   it("never exceeds ratePerSecond in any one-second window, so PDS's spike arrest never fires", async () => {
     const { pds } = recordingClient({ ratePerSecond: 5 });
     const results = await Promise.all(unheldNumbers(30).map((n) => pds.read(n, { correlationId: "c" })));
@@ -238,7 +238,7 @@ describe("rate limit", () => {
     expect(stats.rateLimited).toBe(0);
   });
 
-  // 10 reads that each need a retry: 20 requests, about 4.5 s.
+  // 10 reads that each need a retry: 20 requests, about 5 s.
   it("counts retries against the same limit", async () => {
     await sim.setScenario("rate-limited-once");
     const { pds } = recordingClient({ ratePerSecond: 5 });

@@ -73,7 +73,7 @@ export interface PdsClientOptions {
  * a rate a little under the limit keep every one-second window at the limit even when requests
  * reach PDS up to this much later or earlier than they left.
  */
-const RATE_HEADROOM_MS = 100;
+const RATE_HEADROOM_MS = 250;
 const DEFAULT_RETRY = { baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 10_000 } as const;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
