@@ -77,6 +77,8 @@ async function clickLaunch(page: Page): Promise<Page> {
     page.context().waitForEvent("page"),
     page.getByTestId("open-in-ncrs").click(),
   ]);
+  // The tab opens blank, inside the click; the launch form's response then loads into it.
+  await popup.waitForURL((url) => url.href !== "about:blank");
   await popup.waitForLoadState();
   return popup;
 }
