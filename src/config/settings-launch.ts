@@ -1,6 +1,6 @@
 /** Settings of "Open in NCRS" (group "NCRS launch"). */
 import { z } from "zod";
-import { list, positiveInt, setting } from "./setting.ts";
+import { list, nonNegativeInt, positiveInt, setting } from "./setting.ts";
 
 export const launchSettings = {
   ncrsLaunchTemplate: setting({
@@ -37,10 +37,10 @@ export const launchSettings = {
   launchDuplicateWindowSeconds: setting({
     env: "LAUNCH_DUPLICATE_WINDOW_SECONDS",
     group: "NCRS launch",
-    schema: positiveInt.max(300),
+    schema: nonNegativeInt.max(300),
     default: "5",
     description:
-      "A second launch for the same patient from the same session within this time is refused as a duplicate (double click); the same launch id again gets the same redirect.",
+      "A second launch for the same patient from the same session within this time is refused as a duplicate (double click); the same launch id again gets the same redirect. 0 lets every launch through (load tests only; the check still runs).",
   }),
   launchBusySeconds: setting({
     env: "LAUNCH_BUSY_SECONDS",

@@ -16,6 +16,7 @@ import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { digest } from "../platform/secrets.ts";
 import { runSteps, type Step, StepFailed } from "../platform/steps.ts";
+import { type IssuedLaunchId, IssuedLaunchIds, type IssueScope } from "./issued-launch-ids.ts";
 import { blockedOutcome, type LaunchBlockReason, launchErrors } from "./launch.errors.ts";
 import type { LaunchEventBase } from "./launch.events.ts";
 import type { LaunchIntentRepository } from "./launch.ports.ts";
@@ -56,18 +57,24 @@ const REPLAY_WAIT_MS = 3000;
 
 export class LaunchService {
   readonly #deps: LaunchDeps;
+  readonly #shown = new IssuedLaunchIds();
 
   constructor(deps: LaunchDeps) {
     this.#deps = deps;
   }
 
-  /** Issues a launch id for the patient in this (current) context. */
+  /**
+   * Issues a launch id for the patient in this (current) context. With `reuse` (a page being shown
+   * again), the id this process last showed for the same session, context, patient and number is
+   * given again while it is unused and has at least half its life left, so page views write nothing.
+   */
   async issue(
     session: Session,
     contextId: string,
     source: LaunchSource,
     encounterId: string | null = null,
-  ): Promise<{ launchId: string; ref: string; expiresAt: Date }> {
+    options: { readonly reuse?: boolean } = {},
+  ): Promise<IssuedLaunchId> {
     const { context, patient } = await this.#deps.contexts.current(session, contextId);
     if (patient.nhsNumber.kind !== "valid") throw new AppError(launchErrors.invalid_nhs_number);
     // Issued only for a launch that could go ahead now; the click re-checks everything regardless.
@@ -79,6 +86,16 @@ export class LaunchService {
       ).status !== "verified"
     ) {
       throw new AppError(launchErrors.unverified);
+    }
+    const scope = {
+      sessionId: session.id,
+      contextId: context.id,
+      patientId: patient.id,
+      nhsNumber: patient.nhsNumber.value,
+    };
+    if (options.reuse && source === "patient_page" && encounterId === null) {
+      const shown = await this.#unusedShown(scope);
+      if (shown) return shown;
     }
     const launchId = randomBytes(18).toString("base64url");
     const now = this.#deps.clock.now();
@@ -98,7 +115,20 @@ export class LaunchService {
       browserOutcome: null,
     };
     await this.#deps.intents.insert(intent);
-    return { launchId, ref: intent.ref, expiresAt: intent.expiresAt };
+    const issued = { launchId, ref: intent.ref, expiresAt: intent.expiresAt };
+    if (source === "patient_page" && encounterId === null) this.#shown.remember(scope, issued);
+    return issued;
+  }
+
+  async #unusedShown(scope: IssueScope): Promise<IssuedLaunchId | undefined> {
+    const minLifeMs = (this.#deps.settings.launchIdTtlSeconds * 1000) / 2;
+    const shown = this.#shown.find(scope, this.#deps.clock.now(), minLifeMs);
+    if (!shown) return undefined;
+    // Another tab or instance may have used it since: only an id still unused is shown again.
+    const intent = await this.#deps.intents.findByTokenHash(digest(shown.launchId));
+    if (intent && intent.usedAt === null) return shown;
+    this.#shown.forget(scope);
+    return undefined;
   }
 
   /** Runs the checks; returns where to send the browser, or throws StepFailed with a launch error. */
@@ -118,6 +148,12 @@ export class LaunchService {
     }
     if (!(await this.#deps.intents.claim(intent.tokenHash, this.#deps.clock.now())))
       return this.#replay(request, intent, started);
+    this.#shown.forget({
+      sessionId: intent.actor.sessionId,
+      contextId: intent.contextId,
+      patientId: intent.patientId,
+      nhsNumber: intent.nhsNumber,
+    });
     const url = attempt.url as string;
     await this.#deps.events.emit("launch.redirected", {
       ...this.#eventBase(request, intent),
@@ -140,7 +176,7 @@ export class LaunchService {
     correlationId: string,
   ): Promise<LaunchResult> {
     const started = this.#deps.clock.now().getTime();
-    let issued: Awaited<ReturnType<LaunchService["issue"]>>;
+    let issued: IssuedLaunchId;
     try {
       issued = await this.issue(session, contextId, "api", encounterId);
     } catch (error) {

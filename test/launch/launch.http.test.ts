@@ -48,6 +48,19 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     expect(await launchedMetric("launched")).toBe(before + 1);
   });
 
+  it("shows the same unused launch id when the page is shown again, and a new one once it is used", async () => {
+    const agent = await clinician();
+    const page = await verifiedPatientPage(agent, stack.baseUrl, "999 100 0038", "RX1-000103");
+    const first = launchFormIn(page);
+    const again = launchFormIn(await agent.get(page.url));
+    expect(again?.launchId).toBe(first?.launchId);
+    expect(again?.ref).toBe(first?.ref);
+    expect((await pressLaunch(agent, stack.baseUrl, first?.launchId ?? "")).status).toBe(302);
+    const after = launchFormIn(await agent.get(page.url));
+    expect(after?.launchId).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(after?.launchId).not.toBe(first?.launchId);
+  });
+
   it("never puts the NHS number in our own URLs", async () => {
     const agent = await clinician();
     const page = await verifiedPatientPage(agent, stack.baseUrl, "999 100 0046", "RX1-000102");

@@ -31,7 +31,9 @@ const REF = {
 export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps): Promise<void> {
   app.post<{ Body: { launch_id?: string; patient?: string } }>(
     "/launch",
-    { config: { access: "public", rateLimit: { max: 120, timeWindow: "1 minute" } } },
+    // No per-address rate limit: a hospital's clinicians may all reach us from one address, and the
+    // launch id is an unguessable, single-use capability that costs one indexed lookup to refuse.
+    { config: { access: "public" } },
     async (request, reply) => {
       const launchId =
         typeof request.body?.launch_id === "string" && new RegExp(LAUNCH_ID).test(request.body.launch_id)
