@@ -57,7 +57,10 @@ export async function launchPanel(
   patient: Patient,
 ): Promise<LaunchPanel> {
   const reason = unavailableReason(patient, deps.clock.now(), deps.staleAfterSeconds);
-  const issued = reason === null ? await deps.launches.issue(session, contextId, "patient_page", null, { reuse: true }) : null;
+  const issued =
+    reason === null
+      ? await deps.launches.issue(session, contextId, "patient_page", null, { reuse: true })
+      : null;
   const profile = helpProfileFor(
     session.deviceProfile,
     session.workstationId !== null,
