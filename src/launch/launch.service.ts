@@ -12,6 +12,7 @@ import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import { patientErrors } from "../patients/patients.errors.ts";
+import type { PatientContext } from "../patients/patients.ports.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { digest } from "../platform/secrets.ts";
@@ -76,6 +77,25 @@ export class LaunchService {
     options: { readonly reuse?: boolean } = {},
   ): Promise<IssuedLaunchId> {
     const { context, patient } = await this.#deps.contexts.current(session, contextId);
+    return this.#issueFor(session, context, patient, source, encounterId, options);
+  }
+
+  /**
+   * The id for a patient page being shown, whose context the page has just found current (so it
+   * is not looked up again); reused while unused, as `issue` with `reuse`.
+   */
+  issueForPage(session: Session, context: PatientContext, patient: Patient): Promise<IssuedLaunchId> {
+    return this.#issueFor(session, context, patient, "patient_page", null, { reuse: true });
+  }
+
+  async #issueFor(
+    session: Session,
+    context: PatientContext,
+    patient: Patient,
+    source: LaunchSource,
+    encounterId: string | null,
+    options: { readonly reuse?: boolean },
+  ): Promise<IssuedLaunchId> {
     if (patient.nhsNumber.kind !== "valid") throw new AppError(launchErrors.invalid_nhs_number);
     // Issued only for a launch that could go ahead now; the click re-checks everything regardless.
     if (

@@ -8,6 +8,7 @@ import type { FastifyRequest } from "fastify";
 import type { Session } from "../identity/identity.types.ts";
 import type { LaunchService } from "../launch/launch.service.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
+import type { PatientContext } from "../patients/patients.ports.ts";
 import type { Clock } from "../platform/clock.ts";
 import { helpProfileFor, type LaunchHelp, type LaunchHelpContent } from "./launch-help.ts";
 
@@ -53,14 +54,11 @@ export async function launchPanel(
   deps: LaunchPanelDeps,
   request: FastifyRequest,
   session: Session,
-  contextId: string,
+  context: PatientContext,
   patient: Patient,
 ): Promise<LaunchPanel> {
   const reason = unavailableReason(patient, deps.clock.now(), deps.staleAfterSeconds);
-  const issued =
-    reason === null
-      ? await deps.launches.issue(session, contextId, "patient_page", null, { reuse: true })
-      : null;
+  const issued = reason === null ? await deps.launches.issueForPage(session, context, patient) : null;
   const profile = helpProfileFor(
     session.deviceProfile,
     session.workstationId !== null,

@@ -151,7 +151,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     const patient = resolved.patient;
     const launch =
       resolved.kind === "current"
-        ? await launchPanel(deps.launch, request, session, contextId, patient)
+        ? await launchPanel(deps.launch, request, session, resolved.context, patient)
         : null;
     return reply.page("patient", {
       launch,
