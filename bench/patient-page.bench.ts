@@ -6,6 +6,7 @@
  */
 import { nhsNumber } from "../src/patients/nhs-number.ts";
 import type { Patient } from "../src/patients/patient.types.ts";
+import { LaunchHelpContent } from "../src/web/launch-help.ts";
 import { bannerOf, detailRows } from "../src/web/patient-view.ts";
 import { checkWithPds, decide, selectPatient } from "../test/support/patients.ts";
 import { layoutContext, pageVsBare } from "./lib/page-vs-bare.ts";
@@ -42,7 +43,7 @@ async function pdsRequests(origin: string): Promise<number> {
   return ((await (await fetch(`${origin}/_sim/stats`)).json()) as { requests: number }).requests;
 }
 
-/** The same page data the product renders for the verified demo patient. */
+/** The same page data the product renders for the verified demo patient, launch panel included. */
 function patientPageContext(): Record<string, unknown> {
   const now = new Date();
   const local = { source: "local" as const, recordedAt: now, pdsVersion: null };
@@ -82,6 +83,16 @@ function patientPageContext(): Record<string, unknown> {
     contextState: "current",
     currentContextId: null,
     canCheck: true,
+    // The "Open in NCRS" panel as the product shows it for this user (Y90001, shared workstation).
+    launch: {
+      ready: true,
+      launchId: "A".repeat(24),
+      ref: "00000000-0000-4000-8000-000000000001",
+      reason: null,
+      windowName: "ncrs",
+      busySeconds: 5,
+      help: LaunchHelpContent.load("content").for("Y90001", "shared", "smartcard-identity-agent"),
+    },
     notice: null,
     pdsError: null,
     correlationId: "bench",

@@ -37,7 +37,16 @@ export async function pageVsBare(c: PageComparison): Promise<BenchResult> {
   );
   const product: LoadResult[] = [];
   const baseline: LoadResult[] = [];
+  let bytes = { product: 0, baseline: 0 };
   try {
+    // Both sides must serve the same page: their sizes are reported, and a big gap fails the run.
+    bytes = {
+      product: (await (await fetch(c.url, { headers: { cookie: c.cookie, accept: "text/html" } })).text())
+        .length,
+      baseline: (await (await fetch(`http://127.0.0.1:${port}/page`)).text()).length,
+    };
+    if (Math.abs(bytes.product - bytes.baseline) > 0.1 * bytes.product)
+      throw new Error(`${c.bench}: the baseline does not render the same page: ${JSON.stringify(bytes)}`);
     for (let round = 0; round < ROUNDS; round++) {
       const p = await load({ url: c.url, headers: { cookie: c.cookie, accept: "text/html" }, seconds: 3 });
       if (p.non2xx > 0 || p.errors > 0)
@@ -55,6 +64,8 @@ export async function pageVsBare(c: PageComparison): Promise<BenchResult> {
     productP50Ms: median(product.map((r) => r.p50Ms)),
     baselineP50Ms: median(baseline.map((r) => r.p50Ms)),
     rounds: ROUNDS,
+    productPageBytes: bytes.product,
+    baselinePageBytes: bytes.baseline,
   });
 }
 
