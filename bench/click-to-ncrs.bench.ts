@@ -4,7 +4,7 @@
  * (NCRS sign-in and role confirmation done once beforehand for both). Median of several launches;
  * value and baseline in milliseconds; target ratio ≤ 1.2.
  */
-import { launchBrowser } from "../test/support/browser.ts";
+import { launchBrowser, signInInBrowser } from "../test/support/browser.ts";
 import { USERS } from "../test/support/sign-in.ts";
 import { startStack } from "../test/support/stack.ts";
 import { type BenchResult, result } from "./lib/result.ts";
@@ -24,12 +24,7 @@ export async function clickToNcrs(): Promise<BenchResult> {
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(stack.baseUrl);
-    await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
-    await page.getByLabel(new RegExp(`\\(${USERS.singleRole}\\)`)).check();
-    await page.getByLabel(/Security key/).check();
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(`${stack.baseUrl}/home`);
+    await signInInBrowser(page, stack.baseUrl, USERS.singleRole);
     await page.goto(`${stack.baseUrl}/patients`);
     await page.getByLabel(/Name, NHS number/).fill("999 100 0054");
     await page.getByRole("button", { name: "Search" }).click();

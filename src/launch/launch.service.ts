@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Events } from "../domain-events.ts";
 import type { Session } from "../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
+import { actorOf } from "../identity/session.service.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import { patientErrors } from "../patients/patients.errors.ts";
@@ -122,7 +123,7 @@ export class LaunchService {
     const intent: LaunchIntent = {
       ref: randomUUID(),
       tokenHash: digest(launchId),
-      actor: actorOf(session),
+      actor: launchActorOf(session),
       contextId: context.id,
       patientId: patient.id,
       nhsNumber: patient.nhsNumber.value,
@@ -224,7 +225,7 @@ export class LaunchService {
     const recorded = await this.#deps.intents.recordBrowserOutcome(ref, session.id, outcome);
     if (!recorded) return false;
     await this.#deps.events.emit("launch.browser_outcome", {
-      ...this.#eventBaseFor(correlationId, actorOf(session), null, ref),
+      ...this.#eventBaseFor(correlationId, launchActorOf(session), null, ref),
       outcome: `browser.${outcome}`,
     });
     return true;
@@ -343,7 +344,7 @@ export class LaunchService {
       ? this.#eventBase(request, intent)
       : this.#eventBaseFor(
           request.correlationId,
-          request.session ? actorOf(request.session) : null,
+          request.session ? launchActorOf(request.session) : null,
           null,
           null,
         );
@@ -405,15 +406,6 @@ function reasonOf(error: AppError): LaunchBlockReason {
   return (key in launchErrors ? key : "misconfigured") as LaunchBlockReason;
 }
 
-function actorOf(session: Session): LaunchActor {
-  return {
-    userId: session.user.id,
-    userName: session.user.name,
-    roleId: session.role?.roleId ?? null,
-    roleCode: session.role?.roleCode ?? null,
-    orgCode: session.role?.orgCode ?? null,
-    sessionId: session.id,
-    workstationId: session.workstationId,
-    deviceProfile: session.deviceProfile,
-  };
+function launchActorOf(session: Session): LaunchActor {
+  return { ...actorOf(session), sessionId: session.id, deviceProfile: session.deviceProfile };
 }

@@ -6,7 +6,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, signInInBrowser } from "../support/browser.ts";
+import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
 let stack: Stack;
@@ -32,12 +33,7 @@ async function publish(body: Record<string, unknown>): Promise<void> {
 describe("a change event reaching an open patient page", () => {
   it("shows the clinician a banner live, flags the record, and is audited once", async () => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(stack.baseUrl);
-    await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
-    await page.getByLabel(/\(555000000001\)/).check();
-    await page.getByLabel(/Security key/).check();
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(`${stack.baseUrl}/home`);
+    await signInInBrowser(page, stack.baseUrl, USERS.singleRole);
     await page.goto(`${stack.baseUrl}/patients`);
     await page.getByLabel(/Name, NHS number/).fill("999 100 0054");
     await page.getByRole("button", { name: "Search" }).click();

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, signInInBrowser } from "../support/browser.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -44,12 +44,7 @@ async function signInOn(
   user: string = USERS.singleRole,
   authenticator = /Security key/,
 ): Promise<void> {
-  await page.goto(stack.baseUrl);
-  await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
-  await page.getByLabel(new RegExp(`\\(${user}\\)`)).check();
-  await page.getByLabel(authenticator).check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(`${stack.baseUrl}/home`);
+  await signInInBrowser(page, stack.baseUrl, user, authenticator);
 }
 
 async function openPatient(page: Page, query: string, name: RegExp, verify = true): Promise<void> {

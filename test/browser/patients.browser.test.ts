@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, signInInBrowser } from "../support/browser.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -27,12 +27,7 @@ async function signedInPage(): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(stack.baseUrl);
-  await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
-  await page.getByLabel(new RegExp(`\\(${USERS.singleRole}\\)`)).check();
-  await page.getByLabel(/Security key/).check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(`${stack.baseUrl}/home`);
+  await signInInBrowser(page, stack.baseUrl, USERS.singleRole);
   return page;
 }
 

@@ -2,7 +2,7 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). One browser per test
  * file; each test gets fresh contexts (a context is one browser profile: its own cookies).
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { CHROMIUM_PATH } from "../../scripts/test-prerequisites.ts";
 
 export const CHROMIUM_ARGS = [
@@ -18,4 +18,19 @@ export const CHROMIUM_ARGS = [
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Signs in on the start page through the CIS2 simulator's sign-in page, as a clinician would. */
+export async function signInInBrowser(
+  page: Page,
+  baseUrl: string,
+  user: string,
+  authenticator: RegExp = /Security key/,
+): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByRole("button", { name: "Log in with my Care Identity" }).click();
+  await page.getByLabel(new RegExp(`\\(${user}\\)`)).check();
+  await page.getByLabel(authenticator).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(`${baseUrl}/home`);
 }
