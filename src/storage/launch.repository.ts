@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { LaunchIntentRepository } from "../launch/launch.ports.ts";
 import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "../launch/launch.types.ts";
 import { nhsNumber } from "../patients/nhs-number.ts";
+import { GroupCommit } from "../platform/group-commit.ts";
 import type { DatabaseSchema, LaunchIntentsTable } from "./schema.ts";
 
 function toIntent(row: Selectable<LaunchIntentsTable>): LaunchIntent {
@@ -23,11 +24,22 @@ function toIntent(row: Selectable<LaunchIntentsTable>): LaunchIntent {
   };
 }
 
+/** A change to an issued launch: spending its id, or recording what became of it. */
+type IntentWrite =
+  | { readonly kind: "claim"; readonly tokenHash: string; readonly at: number }
+  | { readonly kind: "outcome"; readonly tokenHash: string; readonly outcome: string };
+
 export class SqlLaunchIntentRepository implements LaunchIntentRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  /**
+   * Claims and outcomes of launches in flight together share one commit, as audit records do:
+   * each still resolves only once its own write is durable.
+   */
+  readonly #writes: GroupCommit<IntentWrite, boolean>;
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
+    this.#writes = new GroupCommit({ maxBatch: 256, lingerMs: 0 }, (writes) => this.#writeBatch(writes));
   }
 
   async insert(i: LaunchIntent): Promise<void> {
@@ -61,23 +73,29 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
     return row ? toIntent(row) : undefined;
   }
 
-  async claim(tokenHash: string, at: Date): Promise<boolean> {
-    const result = await this.#db
-      .updateTable("launch_intents")
-      .set({ used_at: at.getTime() })
-      .where("token_hash", "=", tokenHash)
-      .where("used_at", "is", null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  /** Spends the launch id: true for the one caller that got it first. */
+  claim(tokenHash: string, at: Date): Promise<boolean> {
+    return this.#writes.submit({ kind: "claim", tokenHash, at: at.getTime() });
   }
 
   async recordOutcome(tokenHash: string, outcome: string): Promise<void> {
-    await this.#db
-      .updateTable("launch_intents")
-      .set({ outcome })
-      .where("token_hash", "=", tokenHash)
-      .where("outcome", "is", null)
-      .execute();
+    await this.#writes.submit({ kind: "outcome", tokenHash, outcome });
+  }
+
+  /** One transaction (one commit) for every claim and outcome waiting; a result per write. */
+  async #writeBatch(writes: readonly IntentWrite[]): Promise<boolean[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      const results: boolean[] = [];
+      for (const w of writes) {
+        const update =
+          w.kind === "claim"
+            ? trx.updateTable("launch_intents").set({ used_at: w.at }).where("used_at", "is", null)
+            : trx.updateTable("launch_intents").set({ outcome: w.outcome }).where("outcome", "is", null);
+        const result = await update.where("token_hash", "=", w.tokenHash).executeTakeFirst();
+        results.push(Number(result.numUpdatedRows) > 0);
+      }
+      return results;
+    });
   }
 
   async lastLaunched(sessionId: string, patientId: string, since: Date): Promise<LaunchIntent | undefined> {
