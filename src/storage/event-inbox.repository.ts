@@ -8,18 +8,18 @@
 import type { Kysely } from "kysely";
 import type { NewInboxEvent } from "../events/event.types.ts";
 import type { InboxIntakeStore, StoreOutcome } from "../events/events.ports.ts";
-import { EventGroupCommit } from "./event-group-commit.ts";
+import { GroupCommit } from "../platform/group-commit.ts";
 import { newRow } from "./event-rows.ts";
 import type { EventsSchema } from "./events.schema.ts";
 
 export class SqlEventIntakeStore implements InboxIntakeStore {
   readonly #db: Kysely<EventsSchema>;
-  readonly #commits: EventGroupCommit<NewInboxEvent, StoreOutcome>;
+  readonly #commits: GroupCommit<NewInboxEvent, StoreOutcome>;
 
   /** `maxBatch`: most rows per statement (each row is 26 parameters; both dialects allow far more). */
   constructor(db: Kysely<EventsSchema>, maxBatch: number) {
     this.#db = db;
-    this.#commits = new EventGroupCommit(maxBatch, (events) => this.#insert(events));
+    this.#commits = new GroupCommit({ maxBatch, lingerMs: 0 }, (events) => this.#insert(events));
   }
 
   store(event: NewInboxEvent): Promise<StoreOutcome> {

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Events } from "../../../src/domain-events.ts";
+import { GroupCommit } from "../../../src/platform/group-commit.ts";
 import type { Database } from "../../../src/storage/database.ts";
-import { EventGroupCommit } from "../../../src/storage/event-group-commit.ts";
 
 interface RecordRow {
   id: string;
@@ -42,7 +42,7 @@ export async function createRecorderTable(database: Database): Promise<void> {
 /** Subscribes a durable recorder to every event on the bus. */
 export function recordDomainEvents(bus: Events, database: Database, process: string): void {
   const db = database.db as unknown as Kysely<RecorderSchema>;
-  const commits = new EventGroupCommit<RecordRow, void>(256, async (rows) => {
+  const commits = new GroupCommit<RecordRow, void>({ maxBatch: 256, lingerMs: 0 }, async (rows) => {
     await db
       .insertInto("test_domain_events")
       .values([...rows])
