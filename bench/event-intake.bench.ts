@@ -34,7 +34,6 @@ import { newRow } from "../src/storage/event-rows.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
 import { migrateToLatest } from "../src/storage/migrate.ts";
 import { SqlPatientRepository } from "../src/storage/patient.repository.ts";
-import { applyEventsMigrations } from "../test/events/support/events-database.ts";
 import { type BenchResult, result } from "./lib/result.ts";
 
 const EVENTS = 10_000;
@@ -83,7 +82,6 @@ export function deliveries(count: number): Delivery[] {
 async function freshDatabase(dir: string, name: string): Promise<Database> {
   const database = openDatabase(`sqlite:${join(dir, `${name}.db`)}`);
   await migrateToLatest(database);
-  await applyEventsMigrations(database);
   return database;
 }
 

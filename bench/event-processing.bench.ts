@@ -41,7 +41,6 @@ import { type Database, openDatabase } from "../src/storage/database.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
 import { migrateToLatest } from "../src/storage/migrate.ts";
 import { SqlPatientRepository } from "../src/storage/patient.repository.ts";
-import { applyEventsMigrations } from "../test/events/support/events-database.ts";
 import { type BenchResult, result } from "./lib/result.ts";
 
 const EVENTS = 10_000;
@@ -210,7 +209,6 @@ export async function eventProcessing(): Promise<BenchResult> {
   const database = openDatabase(`sqlite:${join(dir, "bench.db")}`);
   try {
     await migrateToLatest(database);
-    await applyEventsMigrations(database);
     const events = pipeline(database, await seedPatients(database, numbers), pds.baseUrl, dir);
     const work = burst(numbers);
     const started = performance.now();

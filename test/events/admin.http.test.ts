@@ -21,7 +21,7 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
   let admin: HttpAgent;
   const ids: string[] = [];
   const processedAll = async () => {
-    for (let i = 0; i < 200 && (await web.module.counts()).backlog > 0; i++)
+    for (let i = 0; i < 800 && (await web.module.counts()).backlog > 0; i++)
       await new Promise((r) => setTimeout(r, 25));
   };
   const row = (externalId: string) =>

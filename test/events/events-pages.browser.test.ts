@@ -85,7 +85,7 @@ describe("events pages", () => {
     const session = ((await web.identity.sessions.resolve(token, "test")) as { session: Session }).session;
     const patient = await web.patients.findByAnyNhsNumber(nhsNumber("9991000054"));
     const contextId = await web.contexts.select(session, patient?.id ?? "", "browsertab0000000001", "test");
-    await page.goto(`${web.baseUrl}/test/patient-page/${contextId}`);
+    await page.goto(`${web.baseUrl}/patient-context/${contextId}`);
     await page.waitForFunction(() => document.querySelector("[data-patient-notifications]") !== null);
     await web.mnsControl("publish", { type: "pds-change-of-gp-2", nhsNumber: "9991000054" });
     await web.mnsControl("publish", { type: "pds-death-notification-2", nhsNumber: "9991000054" });

@@ -120,7 +120,7 @@ describe.each(dialects)("live patient notifications (%s)", (dialect) => {
 
   it("is addressed by the patient context, never by NHS number", async () => {
     const page = await openPatient("9991000054");
-    const html = await page.agent.get(`${web.baseUrl}/test/patient-page/${page.contextId}`);
+    const html = await page.agent.get(`${web.baseUrl}/patient-context/${page.contextId}`);
     const url = html.body.match(/data-url="([^"]+)"/)?.[1];
     expect(url).toBe(`/patient-context/${page.contextId}/notifications`);
     expect(url).not.toMatch(/\d{10}/);

@@ -119,7 +119,11 @@ describe("CIS2 failure scenarios", () => {
     expect(agent.cookie("localhost", "ncrs_session")).toBeUndefined();
     const reference = referenceIn(page.body);
     expect(reference).toBe(page.headers.get("x-correlation-id"));
-    expect(stack.logs.some((l) => l["correlationId"] === reference && l["code"] === code)).toBe(true);
+    // The request's log line is written when the response has finished, which may be just after
+    // the client has read it.
+    await expect
+      .poll(() => stack.logs.some((l) => l["correlationId"] === reference && l["code"] === code))
+      .toBe(true);
     expect(await metric("ncrs_sign_in_failed_total", `code="${code}"`)).toBe(before + 1);
   });
 });

@@ -59,6 +59,8 @@ describe("security headers", () => {
 
   it("put the correlation id on every log line of a request", async () => {
     await fetch(`${stack.baseUrl}/healthz`, { headers: { "x-correlation-id": "corr-on-every-line" } });
+    // Written when the response has finished, which may be just after the client has read it.
+    await expect.poll(() => stack.logs.some((l) => l["correlationId"] === "corr-on-every-line")).toBe(true);
     const lines = stack.logs.filter((l) => l["correlationId"] === "corr-on-every-line");
     expect(lines).toEqual([
       expect.objectContaining({

@@ -8,8 +8,8 @@
  * Run: node test/events/support/events-process.ts
  */
 import { openDatabase } from "../../../src/storage/database.ts";
+import { migrateToLatest } from "../../../src/storage/migrate.ts";
 import { createRecorderTable, recordDomainEvents } from "./event-recorder.ts";
-import { applyEventsMigrations } from "./events-database.ts";
 import { intakeServer } from "./events-harness.ts";
 import { buildEventsSystem } from "./events-system.ts";
 
@@ -20,7 +20,7 @@ const env = (name: string) => {
 };
 
 const database = openDatabase(env("DATABASE_URL"), { poolMax: 10 });
-await applyEventsMigrations(database);
+await migrateToLatest(database);
 await createRecorderTable(database);
 const system = buildEventsSystem({
   database,
