@@ -104,10 +104,7 @@ export class AuditTrail {
     const landed = new Map<string, StoredRef>();
     const sealed = await this.#deps.store.append((head, stored) => {
       for (const [id, ref] of stored) landed.set(id, ref);
-      const fresh = drafts.filter(
-        (d, i) => !stored.has(d.id) && drafts.findIndex((o) => o.id === d.id) === i,
-      );
-      return sealBatch(head, fresh, this.#deps.clock.now().getTime());
+      return sealBatch(head, unsealed(drafts, maybeStored, stored), this.#deps.clock.now().getTime());
     }, maybeStored);
     for (const r of sealed.records) landed.set(r.id, { seq: r.seq, time: r.time });
     for (const id of maybeStored) {
@@ -121,6 +118,24 @@ export class AuditTrail {
       return { seq: ref.seq, id: d.id, time: ref.time };
     });
   }
+}
+
+/**
+ * The drafts to seal: all of them unless some ids were fixed by a dedupe key (the usual batch has
+ * none, and costs nothing here); then each such id once, and only if it is not stored already.
+ */
+function unsealed(
+  drafts: readonly RecordDraft[],
+  maybeStored: readonly string[],
+  stored: ReadonlyMap<string, StoredRef>,
+): readonly RecordDraft[] {
+  if (maybeStored.length === 0) return drafts;
+  const taken = new Set(stored.keys());
+  return drafts.filter((d) => {
+    if (taken.has(d.id)) return false;
+    taken.add(d.id);
+    return true;
+  });
 }
 
 /**

@@ -66,27 +66,26 @@ export class LaunchService {
   }
 
   /**
-   * Issues a launch id for the patient in this (current) context. With `reuse` (a page being shown
-   * again), the id this process last showed for the same session, context, patient and number is
-   * given again while it is unused and has at least half its life left, so page views write nothing.
+   * Issues a new launch id for the patient in this (current) context.
    */
   async issue(
     session: Session,
     contextId: string,
     source: LaunchSource,
     encounterId: string | null = null,
-    options: { readonly reuse?: boolean } = {},
   ): Promise<IssuedLaunchId> {
     const { context, patient } = await this.#deps.contexts.current(session, contextId);
-    return this.#issueFor(session, context, patient, source, encounterId, options);
+    return this.#issueFor(session, context, patient, source, encounterId, false);
   }
 
   /**
    * The id for a patient page being shown, whose context the page has just found current (so it
-   * is not looked up again); reused while unused, as `issue` with `reuse`.
+   * is not looked up again). The id this process last showed for the same session, context,
+   * patient and number is given again while it is unused and has at least half its life left, so
+   * showing a page again writes nothing.
    */
   issueForPage(session: Session, context: PatientContext, patient: Patient): Promise<IssuedLaunchId> {
-    return this.#issueFor(session, context, patient, "patient_page", null, { reuse: true });
+    return this.#issueFor(session, context, patient, "patient_page", null, true);
   }
 
   async #issueFor(
@@ -95,7 +94,7 @@ export class LaunchService {
     patient: Patient,
     source: LaunchSource,
     encounterId: string | null,
-    options: { readonly reuse?: boolean },
+    reuse: boolean,
   ): Promise<IssuedLaunchId> {
     if (patient.nhsNumber.kind !== "valid") throw new AppError(launchErrors.invalid_nhs_number);
     // Issued only for a launch that could go ahead now; the click re-checks everything regardless.
@@ -114,7 +113,7 @@ export class LaunchService {
       patientId: patient.id,
       nhsNumber: patient.nhsNumber.value,
     };
-    if (options.reuse && source === "patient_page" && encounterId === null) {
+    if (reuse) {
       const shown = await this.#unusedShown(scope);
       if (shown) return shown;
     }
@@ -407,5 +406,5 @@ function reasonOf(error: AppError): LaunchBlockReason {
 }
 
 function launchActorOf(session: Session): LaunchActor {
-  return { ...actorOf(session), sessionId: session.id, deviceProfile: session.deviceProfile };
+  return { ...actorOf(session), deviceProfile: session.deviceProfile };
 }

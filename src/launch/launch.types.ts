@@ -1,4 +1,5 @@
 /** The launch domain's vocabulary. */
+import type { Actor } from "../identity/identity.events.ts";
 import type { DeviceProfile } from "../identity/identity.types.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
 
@@ -9,14 +10,7 @@ export type LaunchSource = "patient_page" | "api";
 export type BrowserOutcome = "opened" | "popup_blocked";
 
 /** Who the launch was for, captured when the launch id was issued (so even a refused launch says who). */
-export interface LaunchActor {
-  readonly userId: string;
-  readonly userName: string;
-  readonly roleId: string | null;
-  readonly roleCode: string | null;
-  readonly orgCode: string | null;
-  readonly sessionId: string;
-  readonly workstationId: string | null;
+export interface LaunchActor extends Actor {
   readonly deviceProfile: DeviceProfile;
 }
 
