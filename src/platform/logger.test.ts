@@ -47,6 +47,14 @@ describe("logger", () => {
     expect(scrubNhsNumbers("/patients?q=Smith%209991000054")).toBe(`/patients?q=Smith%20${NHS_NUMBER_MASK}`);
   });
 
+  it("keeps request and correlation ids whole, even where their digits look like an NHS number", () => {
+    for (const id of ["3f1c2a9e-1b2c-4123-8456-7890123456ab", "a1234567-8901-4234-9567-890123456789"]) {
+      expect(scrubNhsNumbers(`{"correlationId":"${id}","msg":"x 9434765919"}`)).toBe(
+        `{"correlationId":"${id}","msg":"x ${NHS_NUMBER_MASK}"}`,
+      );
+    }
+  });
+
   it("keeps 12-digit CIS2 user ids and epoch times", () => {
     expect(scrubNhsNumbers("user 555000000001 at 1763800000123")).toBe("user 555000000001 at 1763800000123");
   });

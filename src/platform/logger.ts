@@ -14,7 +14,14 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from "p
  * the number) does not count as a digit before it.
  */
 const SEP = "(?:[ +-]|%20|%2[dD])?";
-const NHS_NUMBER_SHAPE = new RegExp(`(?<!(?<!%[0-9A-Fa-f])\\d)\\d{3}${SEP}\\d{3}${SEP}\\d{4}(?!\\d)`, "g");
+const NHS_NUMBER = `(?<!(?<!%[0-9A-Fa-f])\\d)\\d{3}${SEP}\\d{3}${SEP}\\d{4}(?!\\d)`;
+/**
+ * UUIDs (request, correlation and record ids) are matched first and kept whole: their digit runs
+ * can look like an NHS number, and masking part of an id would break following a request through
+ * the log.
+ */
+const UUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+const UUID_OR_NHS_NUMBER = new RegExp(`(${UUID})|${NHS_NUMBER}`, "g");
 export const NHS_NUMBER_MASK = "[nhs-number]";
 
 const REDACT_PATHS = [
@@ -37,7 +44,7 @@ const REDACT_PATHS = [
 
 /** Replaces NHS-number-shaped digit runs in a string. */
 export function scrubNhsNumbers(text: string): string {
-  return text.replace(NHS_NUMBER_SHAPE, NHS_NUMBER_MASK);
+  return text.replace(UUID_OR_NHS_NUMBER, (_match, uuid: string | undefined) => uuid ?? NHS_NUMBER_MASK);
 }
 
 /**
