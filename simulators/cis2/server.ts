@@ -91,7 +91,9 @@ function buildRouterKit(deps: SimulatorDeps): RouterKit {
  * `http://<publicHostname>:<port>/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare`.
  */
 export async function startCis2Simulator(options: Cis2SimulatorOptions): Promise<Cis2Simulator> {
-  const server = createServer();
+  // Idle connections stay open as long as behind the national gateways (tens of seconds), not
+  // node's 5 s: a client reusing a connection just as the server drops it gets ECONNRESET.
+  const server = createServer({ keepAliveTimeout: 65_000 });
   const port = await listen(server, options.port, options.host ?? "127.0.0.1");
   const baseUrl = `http://${options.publicHostname ?? "localhost"}:${port}`;
   const issuer = `${baseUrl}${ISSUER_PATH}`;

@@ -116,7 +116,9 @@ async function buildKit(
  */
 export async function startNcrsSimulator(options: NcrsSimulatorOptions): Promise<NcrsSimulator> {
   if (options.launchTemplate !== undefined) readTemplate(options.launchTemplate);
-  const server = createServer();
+  // Idle connections stay open as long as behind the national gateways (tens of seconds), not
+  // node's 5 s: a client reusing a connection just as the server drops it gets ECONNRESET.
+  const server = createServer({ keepAliveTimeout: 65_000 });
   const port = await listen(server, options.port, options.host ?? "127.0.0.1");
   const origin = `http://${options.publicHostname ?? "localhost"}:${port}`;
   const closing = new AbortController();
