@@ -33,7 +33,7 @@ export async function clickToNcrs(): Promise<BenchResult> {
     await page.getByTestId("confirm").click();
     await page.waitForURL(/done=/);
 
-    const viaUs = async (): Promise<number> => {
+    const clickOpen = async () => {
       await page.getByTestId("open-in-ncrs").waitFor({ state: "visible" });
       await page.waitForFunction(
         () => !(document.querySelector("[data-testid=open-in-ncrs]") as HTMLButtonElement).disabled,
@@ -43,11 +43,22 @@ export async function clickToNcrs(): Promise<BenchResult> {
         context.waitForEvent("page"),
         page.getByTestId("open-in-ncrs").click(),
       ]);
+      return { started, tab };
+    };
+    // The first launch meets NCRS's role confirmation (once per NCRS session, as a clinician would).
+    const warmUp = async () => {
+      const { tab } = await clickOpen();
       const landing = tab.locator("#confirm-current-role");
       const shown = tab.getByTestId("ncrs-patient-nhs-number");
       await Promise.race([landing.waitFor(), shown.waitFor()]);
       if (await landing.isVisible()) await landing.click();
       await shown.waitFor();
+      await tab.close();
+    };
+    // Measured exactly as the baseline is: from the click until the patient is shown.
+    const viaUs = async (): Promise<number> => {
+      const { started, tab } = await clickOpen();
+      await tab.getByTestId("ncrs-patient-nhs-number").waitFor();
       const elapsed = Date.now() - started;
       await tab.close();
       return elapsed;
@@ -74,7 +85,7 @@ export async function clickToNcrs(): Promise<BenchResult> {
       await tab.close();
       return elapsed;
     };
-    await viaUs();
+    await warmUp();
     const ours: number[] = [];
     const baseline: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
