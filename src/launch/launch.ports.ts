@@ -9,6 +9,11 @@ export interface LaunchIntentRepository {
   recordOutcome(tokenHash: string, outcome: string): Promise<void>;
   /** The latest launch that went ahead for this session and patient since `since`, if any. */
   lastLaunched(sessionId: string, patientId: string, since: Date): Promise<LaunchIntent | undefined>;
+  /**
+   * Whether this session's launch `ref` has been presented (its tab opened and reached us, whatever
+   * the checks then decided); undefined when there is no such launch for this session.
+   */
+  presented(ref: string, sessionId: string): Promise<boolean | undefined>;
   /** Records what the browser reported, once. */
   recordBrowserOutcome(ref: string, sessionId: string, outcome: BrowserOutcome): Promise<boolean>;
 }

@@ -214,6 +214,16 @@ export class LaunchService {
     return this.launch({ launchId: issued.launchId, session, correlationId });
   }
 
+  /**
+   * Whether the launch `ref` of this session has reached us from its tab yet: the page script asks
+   * after the click, and a tab that never arrives was most likely blocked by the browser.
+   */
+  async presented(session: Session, ref: string): Promise<boolean> {
+    const presented = await this.#deps.intents.presented(ref, session.id);
+    if (presented === undefined) throw new AppError(launchErrors.unknown_launch);
+    return presented;
+  }
+
   /** Records what the page script saw after the click (pop-up opened or blocked), once. */
   async browserOutcome(
     session: Session,

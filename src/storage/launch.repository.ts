@@ -111,6 +111,16 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
     return row ? toIntent(row) : undefined;
   }
 
+  async presented(ref: string, sessionId: string): Promise<boolean | undefined> {
+    const row = await this.#db
+      .selectFrom("launch_intents")
+      .select(["used_at", "outcome"])
+      .where("ref", "=", ref)
+      .where("session_id", "=", sessionId)
+      .executeTakeFirst();
+    return row ? row.used_at !== null || row.outcome !== null : undefined;
+  }
+
   async recordBrowserOutcome(ref: string, sessionId: string, outcome: BrowserOutcome): Promise<boolean> {
     const result = await this.#db
       .updateTable("launch_intents")

@@ -72,7 +72,7 @@ async function clickLaunch(page: Page): Promise<Page> {
     page.context().waitForEvent("page"),
     page.getByTestId("open-in-ncrs").click(),
   ]);
-  // The tab opens blank, inside the click; the launch form's response then loads into it.
+  // The form opens the tab in the click and loads the launch into it.
   await popup.waitForURL((url) => url.href !== "about:blank");
   await popup.waitForLoadState();
   return popup;
@@ -90,6 +90,18 @@ describe("Open in NCRS in Chromium", () => {
     const log = (await launches()).slice(before);
     expect(log).toHaveLength(1);
     expect(log[0]?.referer).toBeNull();
+    // NCRS's tab is cut off from ours (our Cross-Origin-Opener-Policy severs it at NCRS's origin).
+    expect(await ncrs.evaluate(() => window.opener)).toBeNull();
+    // The page learns that its tab reached us, and reports it.
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
+            /ncrs_launch_browser_outcomes_total\{outcome="opened"\} (\d+)/,
+          )?.[1],
+      )
+      .toBe("1");
+    expect(await page.getByTestId("popup-blocked").isHidden()).toBe(true);
     expect(page.url()).toMatch(/\/patient-context\//);
     expect(await page.getByTestId("banner-name").textContent()).toContain("HARTLEY");
   });
@@ -116,18 +128,18 @@ describe("Open in NCRS in Chromium", () => {
     const ncrs = await clickLaunch(page);
     await ncrs.waitForURL(new RegExp(stack.ncrs.origin.replace(/[.:/]/g, "\\$&")));
     expect((await launches()).at(-1)?.nhsNumber).toBe("9991000038");
+    expect((await launches()).at(-1)?.referer).toBeNull();
   });
 
-  it("tells the user how to allow pop-ups when the browser blocks NCRS, and reports it", async () => {
+  it("tells the user how to allow pop-ups when NCRS's tab never reaches us, and reports it", async () => {
     const context = await newContext();
-    await context.addInitScript(() => {
-      window.open = () => null;
-    });
     const page = await context.newPage();
     await signInOn(page);
     await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    // A blocked pop-up never loads, so its launch never reaches the server.
+    await context.route(`${stack.baseUrl}/launch`, (route) => route.abort("blockedbyclient"));
     await page.getByTestId("open-in-ncrs").click();
-    await page.getByTestId("popup-blocked").waitFor({ state: "visible" });
+    await page.getByTestId("popup-blocked").waitFor({ state: "visible", timeout: 15_000 });
     expect(await page.getByTestId("popup-blocked").textContent()).toContain("allow pop-ups");
     await expect
       .poll(

@@ -195,6 +195,31 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     expect(doc.paths["/launches"].post.operationId).toBe("createLaunch");
   });
 
+  it("tells the page whether its launch has reached us, for this session only", async () => {
+    const agent = await clinician();
+    const page = await verifiedPatientPage(
+      agent,
+      stack.baseUrl,
+      "Hartley Oscar",
+      "RX1-000101",
+      "presentedtab00000001",
+    );
+    const form = launchFormIn(page);
+    const presented = async (who: HttpAgent) => {
+      const response = await who.get(`${stack.baseUrl}/launch/${form?.ref}/presented`, {
+        accept: "application/json",
+      });
+      return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> };
+    };
+    expect(await presented(agent)).toEqual({ status: 200, body: { presented: false } });
+    expect((await pressLaunch(agent, stack.baseUrl, form?.launchId ?? "")).status).toBe(302);
+    expect(await presented(agent)).toEqual({ status: 200, body: { presented: true } });
+    const other = await presented(await clinician());
+    expect(other.status).toBe(404);
+    expect(other.body).toMatchObject({ error: { code: "launch.unknown_launch" } });
+    expect((await presented(new HttpAgent())).status).toBe(401);
+  });
+
   it("records the browser's report of the new tab", async () => {
     const agent = await clinician();
     const page = await verifiedPatientPage(

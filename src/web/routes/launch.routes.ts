@@ -66,6 +66,17 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
     },
   );
 
+  app.get<{ Params: { ref: string } }>(
+    "/launch/:ref/presented",
+    { config: { access: "signed_in", json: true }, schema: { params: REF } },
+    async (request, reply) => {
+      const session = request.session;
+      if (!session) throw new AppError(launchErrors.no_session);
+      const presented = await deps.launches.presented(session, request.params.ref);
+      return reply.header("cache-control", "no-store").send({ presented });
+    },
+  );
+
   app.post<{ Params: { ref: string }; Body: { outcome?: string } }>(
     "/launch/:ref/browser-outcome",
     { config: { access: "signed_in", json: true }, preHandler: app.csrfProtection, schema: { params: REF } },
