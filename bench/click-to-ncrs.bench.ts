@@ -9,7 +9,7 @@ import { USERS } from "../test/support/sign-in.ts";
 import { startStack } from "../test/support/stack.ts";
 import { type BenchResult, result } from "./lib/result.ts";
 
-const ROUNDS = 9;
+const ROUNDS = 15;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -158,13 +158,18 @@ export class LaunchService {
     if (!intent) return this.#refuse(request, null, "launch_id", launchErrors.unknown_launch, started);
     if (intent.usedAt) return this.#replay(request, intent, started);
     const attempt: Attempt = { ...request, intent };
-    await this.#deps.events.emit("launch.requested", this.#eventBase(request, intent));
-    try {
-      await runSteps(this.#steps, attempt);
-    } catch (error) {
-      if (!(error instanceof StepFailed)) throw error;
-      await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(error)));
-      return this.#blocked(request, intent, error, started);
+    // The request is recorded while the checks (reads only) run; both end before anything follows.
+    const [, failure] = await Promise.all([
+      this.#deps.events.emit("launch.requested", this.#eventBase(request, intent)),
+      runSteps(this.#steps, attempt).then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    ]);
+    if (failure !== null) {
+      if (!(failure instanceof StepFailed)) throw failure;
+      await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(failure)));
+      return this.#blocked(request, intent, failure, started);
     }
     if (!(await this.#deps.intents.claim(intent.tokenHash, this.#deps.clock.now())))
       return this.#replay(request, intent, started);

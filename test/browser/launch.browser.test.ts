@@ -99,6 +99,7 @@ describe("Open in NCRS in Chromium", () => {
           (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
             /ncrs_launch_browser_outcomes_total\{outcome="opened"\} (\d+)/,
           )?.[1],
+        { timeout: 10_000 },
       )
       .toBe("1");
     expect(await page.getByTestId("popup-blocked").isHidden()).toBe(true);
@@ -147,6 +148,7 @@ describe("Open in NCRS in Chromium", () => {
           (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
             /ncrs_launch_browser_outcomes_total\{outcome="popup_blocked"\} (\d+)/,
           )?.[1],
+        { timeout: 10_000 },
       )
       .toBeTruthy();
   });
