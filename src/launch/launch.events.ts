@@ -5,7 +5,7 @@
  */
 import type { DeviceProfile } from "../identity/identity.types.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
-import type { BrowserOutcome, LaunchSource } from "./launch.types.ts";
+import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "./launch.types.ts";
 
 export interface LaunchEventBase {
   readonly correlationId: string;
@@ -45,4 +45,29 @@ export interface LaunchBlocked extends LaunchEventBase {
 export interface LaunchBrowserOutcomeReported extends LaunchEventBase {
   /** `browser.opened` or `browser.popup_blocked`. */
   readonly outcome: `browser.${BrowserOutcome}`;
+}
+
+/** The fields every launch event carries, from who launched and the launch (either may be unknown). */
+export function launchEventBase(
+  correlationId: string,
+  actor: LaunchActor | null,
+  intent: LaunchIntent | null,
+  ref: string | null,
+): LaunchEventBase {
+  return {
+    correlationId,
+    launchRef: ref,
+    userId: actor?.userId ?? null,
+    userName: actor?.userName ?? null,
+    roleId: actor?.roleId ?? null,
+    roleCode: actor?.roleCode ?? null,
+    orgCode: actor?.orgCode ?? null,
+    sessionId: actor?.sessionId ?? null,
+    workstationId: actor?.workstationId ?? null,
+    deviceProfile: actor?.deviceProfile ?? null,
+    patientId: intent?.patientId ?? null,
+    nhsNumber: intent?.nhsNumber ?? null,
+    source: intent?.source ?? "patient_page",
+    encounterId: intent?.encounterId ?? null,
+  };
 }

@@ -8,11 +8,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Events } from "../domain-events.ts";
 import type { Session } from "../identity/identity.types.ts";
-import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
 import { actorOf } from "../identity/session.service.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
-import { patientErrors } from "../patients/patients.errors.ts";
 import type { PatientContext } from "../patients/patients.ports.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
@@ -20,18 +18,16 @@ import { digest } from "../platform/secrets.ts";
 import { runSteps, type Step, StepFailed } from "../platform/steps.ts";
 import { type IssuedLaunchId, IssuedLaunchIds, type IssueScope } from "./issued-launch-ids.ts";
 import { blockedOutcome, type LaunchBlockReason, launchErrors } from "./launch.errors.ts";
-import type { LaunchEventBase } from "./launch.events.ts";
+import { type LaunchEventBase, launchEventBase } from "./launch.events.ts";
 import type { LaunchIntentRepository } from "./launch.ports.ts";
-import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "./launch.types.ts";
-import { fillLaunchTemplate, type LaunchTemplate } from "./launch-template.ts";
-
-export interface LaunchSettings {
-  readonly template: LaunchTemplate;
-  readonly launchIdTtlSeconds: number;
-  readonly duplicateWindowSeconds: number;
-  readonly verificationStaleSeconds: number;
-  readonly roles: RolePolicy;
-}
+import type {
+  BrowserOutcome,
+  LaunchActor,
+  LaunchIntent,
+  LaunchSettings,
+  LaunchSource,
+} from "./launch.types.ts";
+import { type Attempt, deepLinkFor, type LaunchRequest, launchChecks, reasonOf } from "./launch-checks.ts";
 
 export interface LaunchDeps {
   readonly intents: LaunchIntentRepository;
@@ -41,19 +37,10 @@ export interface LaunchDeps {
   readonly settings: LaunchSettings;
 }
 
-export interface LaunchRequest {
-  readonly launchId: string;
-  readonly session: Session | null;
-  readonly correlationId: string;
-}
+export type { LaunchSettings } from "./launch.types.ts";
+export type { LaunchRequest } from "./launch-checks.ts";
 
 export type LaunchResult = { readonly url: string; readonly ref: string; readonly replay: boolean };
-
-interface Attempt extends LaunchRequest {
-  readonly intent: LaunchIntent;
-  patient?: Patient;
-  url?: string;
-}
 
 const REPLAY_WAIT_MS = 3000;
 
@@ -61,8 +48,11 @@ export class LaunchService {
   readonly #deps: LaunchDeps;
   readonly #shown = new IssuedLaunchIds();
 
+  readonly #checks: readonly Step<Attempt>[];
+
   constructor(deps: LaunchDeps) {
     this.#deps = deps;
+    this.#checks = launchChecks(deps);
   }
 
   /**
@@ -161,7 +151,7 @@ export class LaunchService {
     // The request is recorded while the checks (reads only) run; both end before anything follows.
     const [, failure] = await Promise.all([
       this.#deps.events.emit("launch.requested", this.#eventBase(request, intent)),
-      runSteps(this.#steps, attempt).then(
+      runSteps(this.#checks, attempt).then(
         () => null,
         (error: unknown) => error,
       ),
@@ -239,84 +229,11 @@ export class LaunchService {
     const recorded = await this.#deps.intents.recordBrowserOutcome(ref, session.id, outcome);
     if (!recorded) return false;
     await this.#deps.events.emit("launch.browser_outcome", {
-      ...this.#eventBaseFor(correlationId, launchActorOf(session), null, ref),
+      ...launchEventBase(correlationId, launchActorOf(session), null, ref),
       outcome: `browser.${outcome}`,
     });
     return true;
   }
-
-  readonly #steps: readonly Step<Attempt>[] = [
-    {
-      name: "launch_id",
-      run: (a) => {
-        if (a.intent.expiresAt <= this.#deps.clock.now()) fail("unknown_launch");
-      },
-    },
-    {
-      name: "session_live",
-      run: (a) => {
-        if (!a.session || a.session.id !== a.intent.actor.sessionId) {
-          // The patient's id lets the refusal page bring the user back to this patient after signing in.
-          throw new AppError(launchErrors.no_session, { details: { patientId: a.intent.patientId } });
-        }
-      },
-    },
-    {
-      name: "role_allowed",
-      run: (a) => {
-        if (!permissionsOf(a.session?.role ?? null, this.#deps.settings.roles).clinical) fail("role");
-      },
-    },
-    {
-      name: "patient_context_current",
-      run: async (a) => {
-        const resolved = await this.#deps.contexts
-          .resolve(a.session as Session, a.intent.contextId)
-          .catch((error: unknown) => {
-            if (error instanceof AppError && error.definition === patientErrors.context_unknown) return null;
-            throw error;
-          });
-        if (resolved?.kind !== "current" || resolved.patient.id !== a.intent.patientId) fail("stale_context");
-        a.patient = resolved.patient;
-      },
-    },
-    {
-      name: "nhs_number_verified",
-      run: (a) => {
-        const patient = a.patient as Patient;
-        if (patient.nhsNumber.kind !== "valid" || patient.nhsNumber.value !== a.intent.nhsNumber)
-          fail("invalid_nhs_number");
-        const state = effectiveVerification(
-          patient.verification,
-          this.#deps.clock.now(),
-          this.#deps.settings.verificationStaleSeconds,
-        ).status;
-        if (state === "superseded" || state === "invalidated" || state === "not_found")
-          fail("invalid_nhs_number");
-        if (state !== "verified") fail("unverified");
-      },
-    },
-    {
-      name: "not_duplicate",
-      run: async (a) => {
-        const since = new Date(
-          this.#deps.clock.now().getTime() - this.#deps.settings.duplicateWindowSeconds * 1000,
-        );
-        const last = await this.#deps.intents.lastLaunched(
-          a.intent.actor.sessionId,
-          a.intent.patientId,
-          since,
-        );
-        if (last && last.ref !== a.intent.ref) fail("duplicate");
-      },
-    },
-    {
-      name: "deep_link",
-      run: (a) => {
-        a.url = this.#url(a.intent);
-      },
-    },
-  ];
 
   /**
    * The same launch id presented again (a double click, or the browser retrying): within the
@@ -334,7 +251,7 @@ export class LaunchService {
       this.#deps.settings.duplicateWindowSeconds * 1000;
     const sameSession = request.session?.id === intent.actor.sessionId;
     if (current?.outcome === "launched" && withinWindow && sameSession)
-      return { url: this.#url(intent), ref: intent.ref, replay: true };
+      return { url: deepLinkFor(this.#deps.settings.template, intent), ref: intent.ref, replay: true };
     return this.#refuse(request, intent, "launch_id", launchErrors.unknown_launch, started);
   }
 
@@ -356,7 +273,7 @@ export class LaunchService {
   ): Promise<never> {
     const base = intent
       ? this.#eventBase(request, intent)
-      : this.#eventBaseFor(
+      : launchEventBase(
           request.correlationId,
           request.session ? launchActorOf(request.session) : null,
           null,
@@ -371,55 +288,12 @@ export class LaunchService {
     throw error;
   }
 
-  #url(intent: LaunchIntent): string {
-    const filled = fillLaunchTemplate(this.#deps.settings.template, {
-      nhsNumber: intent.nhsNumber,
-      ...(intent.actor.orgCode ? { odsCode: intent.actor.orgCode } : {}),
-      ...(intent.actor.roleId ? { roleId: intent.actor.roleId } : {}),
-      userId: intent.actor.userId,
-    });
-    if (!filled.ok) throw new AppError(launchErrors.misconfigured, { details: { missing: filled.missing } });
-    return filled.url;
-  }
-
   #eventBase(request: LaunchRequest, intent: LaunchIntent): LaunchEventBase {
-    return this.#eventBaseFor(request.correlationId, intent.actor, intent, intent.ref);
-  }
-
-  #eventBaseFor(
-    correlationId: string,
-    actor: LaunchActor | null,
-    intent: LaunchIntent | null,
-    ref: string | null,
-  ): LaunchEventBase {
-    return {
-      correlationId,
-      launchRef: ref,
-      userId: actor?.userId ?? null,
-      userName: actor?.userName ?? null,
-      roleId: actor?.roleId ?? null,
-      roleCode: actor?.roleCode ?? null,
-      orgCode: actor?.orgCode ?? null,
-      sessionId: actor?.sessionId ?? null,
-      workstationId: actor?.workstationId ?? null,
-      deviceProfile: actor?.deviceProfile ?? null,
-      patientId: intent?.patientId ?? null,
-      nhsNumber: intent?.nhsNumber ?? null,
-      source: intent?.source ?? "patient_page",
-      encounterId: intent?.encounterId ?? null,
-    };
+    return launchEventBase(request.correlationId, intent.actor, intent, intent.ref);
   }
 }
 
-function fail(reason: LaunchBlockReason): never {
-  throw new AppError(launchErrors[reason]);
-}
-
-function reasonOf(error: AppError): LaunchBlockReason {
-  const key = error.code.slice("launch.".length);
-  return (key in launchErrors ? key : "misconfigured") as LaunchBlockReason;
-}
-
+/** Who is launching, as recorded with each launch. */
 function launchActorOf(session: Session): LaunchActor {
   return { ...actorOf(session), deviceProfile: session.deviceProfile };
 }

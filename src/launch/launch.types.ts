@@ -1,7 +1,9 @@
 /** The launch domain's vocabulary. */
 import type { Actor } from "../identity/identity.events.ts";
 import type { DeviceProfile } from "../identity/identity.types.ts";
+import type { RolePolicy } from "../identity/roles.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
+import type { LaunchTemplate } from "./launch-template.ts";
 
 /** Where a launch was asked for: our patient page, or the HTTP API for other systems. */
 export type LaunchSource = "patient_page" | "api";
@@ -31,4 +33,13 @@ export interface LaunchIntent {
   /** `launched` or `blocked.<reason>` once decided. */
   readonly outcome: string | null;
   readonly browserOutcome: BrowserOutcome | null;
+}
+
+/** How launches behave (from configuration). */
+export interface LaunchSettings {
+  readonly template: LaunchTemplate;
+  readonly launchIdTtlSeconds: number;
+  readonly duplicateWindowSeconds: number;
+  readonly verificationStaleSeconds: number;
+  readonly roles: RolePolicy;
 }
