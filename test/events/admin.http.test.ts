@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEventAdmin } from "../../src/composition/events.composition.ts";
+import type { DomainEvents } from "../../src/domain-events.ts";
 import { runEventsCommand } from "../../src/events/events.cli.ts";
-import type { EventsDomainEvents } from "../../src/events/events.events.ts";
 import { systemClock } from "../../src/platform/clock.ts";
-import type { DomainEventBus } from "../../src/platform/domain-event-bus.ts";
 import { dialects } from "../support/databases.ts";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
@@ -199,13 +198,12 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
   });
 
   it("offers the same through the operations CLI commands, built as the CLI builds them", async () => {
-    const emitter = web.bus as unknown as DomainEventBus<EventsDomainEvents>;
     const cli = buildEventAdmin({
       database: web.db.database,
       payloadKeys: TEST_KEYS,
       indexer: web.protection,
       keysDir: "/nonexistent",
-      events: { emit: (name, payload) => emitter.emit(name, payload) },
+      events: { emit: (name, payload) => web.bus.emit(name, payload as DomainEvents[typeof name]) },
       clock: systemClock,
     });
     const summary = await runEventsCommand(cli, ["summary"], "operator");

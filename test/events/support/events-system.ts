@@ -10,15 +10,13 @@ import {
   type EventsCompositionSettings,
   type EventsModule,
 } from "../../../src/composition/events.composition.ts";
-import { createEventBus, type Events } from "../../../src/domain-events.ts";
-import type { EventsDomainEvents } from "../../../src/events/events.events.ts";
+import { createEventBus, type DomainEvents, type Events } from "../../../src/domain-events.ts";
 import { eventsSettings } from "../../../src/events/events.settings.ts";
 import { AesGcmPayloadSealer } from "../../../src/events/payload-sealing.ts";
 import { noAccessToken } from "../../../src/national/pds/access-token.ts";
 import { PdsClient } from "../../../src/national/pds/pds-client.ts";
 import { NationalChangeService } from "../../../src/patients/national-change.service.ts";
 import { type Clock, systemClock } from "../../../src/platform/clock.ts";
-import type { DomainEventBus } from "../../../src/platform/domain-event-bus.ts";
 import { createLogger } from "../../../src/platform/logger.ts";
 import type { Database } from "../../../src/storage/database.ts";
 import { SqlPatientRepository } from "../../../src/storage/patient.repository.ts";
@@ -91,12 +89,10 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
   });
   const patients = new SqlPatientRepository(options.database.db);
   const nationalChanges = new NationalChangeService({ patients, events: bus, clock });
-  // Until the events rows join src/domain-events.ts, the shared bus is addressed through its type.
-  const emitter = bus as unknown as DomainEventBus<EventsDomainEvents>;
   const module = buildEvents({
     settings,
     database: options.database,
-    events: { emit: (name, payload) => emitter.emit(name, payload) },
+    events: { emit: (name, payload) => bus.emit(name, payload as DomainEvents[typeof name]) },
     clock,
     demographics,
     nationalChanges,
