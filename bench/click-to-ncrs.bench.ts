@@ -1,12 +1,15 @@
 /**
  * `click-to-ncrs`: in Chromium, from the click on "Open in NCRS" to the NCRS simulator showing the
  * patient, against opening the simulator's deep link directly from a page, in the same browser
- * (NCRS sign-in and role confirmation done once beforehand for both). Median of several launches;
- * value and baseline in milliseconds; target ratio ≤ 1.2.
+ * (NCRS sign-in and role confirmation done once beforehand for both). The service runs in a process
+ * of its own, as in the load benchmarks, so it never shares an event loop with the browser driver
+ * or NCRS. Median of several launches; value and baseline in milliseconds; target ratio ≤ 1.2.
  */
+
+import type { NcrsSimulator } from "../simulators/ncrs/server.ts";
 import { launchBrowser, signInInBrowser } from "../test/support/browser.ts";
 import { USERS } from "../test/support/sign-in.ts";
-import { startStack } from "../test/support/stack.ts";
+import { startProduct } from "./lib/product.ts";
 import { type BenchResult, result } from "./lib/result.ts";
 
 const ROUNDS = 15;
@@ -17,15 +20,16 @@ function median(values: number[]): number {
 }
 
 export async function clickToNcrs(): Promise<BenchResult> {
-  const [stack, browser] = await Promise.all([
-    startStack({ env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "0", LAUNCH_BUSY_SECONDS: "1" } }),
+  const [product, browser] = await Promise.all([
+    startProduct({ LAUNCH_DUPLICATE_WINDOW_SECONDS: "0", LAUNCH_BUSY_SECONDS: "1" }, { ncrs: true }),
     launchBrowser(),
   ]);
+  const ncrs = product.ncrs as NcrsSimulator;
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signInInBrowser(page, stack.baseUrl, USERS.singleRole);
-    await page.goto(`${stack.baseUrl}/patients`);
+    await signInInBrowser(page, product.baseUrl, USERS.singleRole);
+    await page.goto(`${product.baseUrl}/patients`);
     await page.getByLabel(/Name, NHS number/).fill("999 100 0054");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("button", { name: /Select HARTLEY, Oscar/ }).click();
@@ -63,7 +67,7 @@ export async function clickToNcrs(): Promise<BenchResult> {
       await tab.close();
       return elapsed;
     };
-    const deepLink = stack.ncrs.launchTemplate.replace("{nhsNumber}", "9991000054");
+    const deepLink = ncrs.launchTemplate.replace("{nhsNumber}", "9991000054");
     // The baseline is clicked the same way (a real click, with Playwright's checks before it) on a
     // plain link to the deep link, so only what lies between the click and NCRS differs.
     await page.evaluate((url) => {
@@ -95,6 +99,6 @@ export async function clickToNcrs(): Promise<BenchResult> {
     return result("click-to-ncrs", "ms", median(ours), median(baseline), 1.2, false, { rounds: ROUNDS });
   } finally {
     await browser.close();
-    await stack.close();
+    await product.stop();
   }
 }

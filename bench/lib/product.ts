@@ -1,11 +1,13 @@
 /**
- * The product as a benchmark target: the CIS2 and PDS simulators in this process, the service as
- * a child process through its real entry point (src/main.ts), and a signed-in browser's cookies.
+ * The product as a benchmark target: the CIS2 and PDS simulators (and, when asked, NCRS's) in this
+ * process, the service as a child process through its real entry point (src/main.ts), and a
+ * signed-in browser's cookies.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { HttpAgent } from "../../test/support/http-agent.ts";
 import { signIn, USERS } from "../../test/support/sign-in.ts";
@@ -17,14 +19,27 @@ const CLIENT_ID = "900000000008.ncrs-connect.bench.apps";
 export interface Product {
   readonly baseUrl: string;
   readonly pds: PdsSimulator;
+  /** The NCRS simulator launches go to, when started with `{ ncrs: true }`. */
+  readonly ncrs: NcrsSimulator | null;
   readonly agent: HttpAgent;
   /** The cookies a signed-in browser sends back. */
   readonly cookie: string;
   stop(): Promise<void>;
 }
 
-export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
+export interface ProductOptions {
+  /** Start the NCRS simulator (a CIS2 client of the same CIS2 simulator) and launch into it. */
+  readonly ncrs?: boolean;
+}
+
+export async function startProduct(
+  env: Record<string, string> = {},
+  options: ProductOptions = {},
+): Promise<Product> {
   const [cis2, pds] = await Promise.all([startCis2Simulator({ port: 0 }), startPdsSimulator({ port: 0 })]);
+  const ncrs = options.ncrs
+    ? await startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } })
+    : null;
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-bench-"));
@@ -37,7 +52,9 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
       CIS2_ISSUER: cis2.issuer,
       CIS2_CLIENT_ID: CLIENT_ID,
       PDS_BASE_URL: pds.baseUrl,
-      NCRS_LAUNCH_TEMPLATE: "http://localhost:3999/nationalcarerecordsservice/launch?nhsNumber={nhsNumber}",
+      NCRS_LAUNCH_TEMPLATE:
+        ncrs?.launchTemplate ??
+        "http://localhost:3999/nationalcarerecordsservice/launch?nhsNumber={nhsNumber}",
       DEV_ALLOW_HTTP: "true",
       DEV_SEED_DEMO_PATIENTS: "true",
       LOG_LEVEL: "info",
@@ -47,7 +64,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   );
   const stop = async () => {
     await app.stop();
-    await Promise.all([cis2.close(), pds.close()]);
+    await Promise.all([cis2.close(), pds.close(), ncrs?.close()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -63,7 +80,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
     const cookie = ["ncrs_session", "ncrs_csrf", "ncrs_signin"]
       .map((n) => `${n}=${agent.cookie("localhost", n)}`)
       .join("; ");
-    return { baseUrl, pds, agent, cookie, stop };
+    return { baseUrl, pds, ncrs, agent, cookie, stop };
   } catch (error) {
     await stop();
     throw error;
