@@ -119,7 +119,7 @@ export function deepLinkFor(template: LaunchTemplate, intent: LaunchIntent): str
   return filled.url;
 }
 
-export function fail(reason: LaunchBlockReason): never {
+function fail(reason: LaunchBlockReason): never {
   throw new AppError(launchErrors[reason]);
 }
 

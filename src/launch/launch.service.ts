@@ -37,9 +37,6 @@ export interface LaunchDeps {
   readonly settings: LaunchSettings;
 }
 
-export type { LaunchSettings } from "./launch.types.ts";
-export type { LaunchRequest } from "./launch-checks.ts";
-
 export type LaunchResult = { readonly url: string; readonly ref: string; readonly replay: boolean };
 
 const REPLAY_WAIT_MS = 3000;
@@ -55,9 +52,7 @@ export class LaunchService {
     this.#checks = launchChecks(deps);
   }
 
-  /**
-   * Issues a new launch id for the patient in this (current) context.
-   */
+  /** Issues a new launch id for the patient in this (current) context. */
   async issue(
     session: Session,
     contextId: string,

@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signInInBrowser } from "../support/browser.ts";
+import { metricValue } from "../support/metrics.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -67,6 +68,11 @@ async function launches(): Promise<{ nhsNumber: string; outcome: string; referer
   }[];
 }
 
+/** What page scripts have reported after clicks (`opened`, `popup_blocked`). */
+function browserOutcomes(outcome: string): Promise<number> {
+  return metricValue(stack.baseUrl, "ncrs_launch_browser_outcomes_total", { outcome });
+}
+
 async function clickLaunch(page: Page): Promise<Page> {
   const [popup] = await Promise.all([
     page.context().waitForEvent("page"),
@@ -93,15 +99,7 @@ describe("Open in NCRS in Chromium", () => {
     // NCRS's tab is cut off from ours (our Cross-Origin-Opener-Policy severs it at NCRS's origin).
     expect(await ncrs.evaluate(() => window.opener)).toBeNull();
     // The page learns that its tab reached us, and reports it.
-    await expect
-      .poll(
-        async () =>
-          (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
-            /ncrs_launch_browser_outcomes_total\{outcome="opened"\} (\d+)/,
-          )?.[1],
-        { timeout: 10_000 },
-      )
-      .toBe("1");
+    await expect.poll(() => browserOutcomes("opened"), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId("popup-blocked").isHidden()).toBe(true);
     expect(page.url()).toMatch(/\/patient-context\//);
     expect(await page.getByTestId("banner-name").textContent()).toContain("HARTLEY");
@@ -142,15 +140,7 @@ describe("Open in NCRS in Chromium", () => {
     await page.getByTestId("open-in-ncrs").click();
     await page.getByTestId("popup-blocked").waitFor({ state: "visible", timeout: 15_000 });
     expect(await page.getByTestId("popup-blocked").textContent()).toContain("allow pop-ups");
-    await expect
-      .poll(
-        async () =>
-          (await (await fetch(`${stack.baseUrl}/metrics`)).text()).match(
-            /ncrs_launch_browser_outcomes_total\{outcome="popup_blocked"\} (\d+)/,
-          )?.[1],
-        { timeout: 10_000 },
-      )
-      .toBeTruthy();
+    await expect.poll(() => browserOutcomes("popup_blocked"), { timeout: 10_000 }).toBeGreaterThan(0);
   });
 
   it.each([

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { launchFormIn, pressLaunch, verifiedPatientPage } from "../support/launch.ts";
+import { metricValue } from "../support/metrics.ts";
 import { contextIdOf, selectPatient } from "../support/patients.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -26,12 +27,17 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     return body.match(/data-testid="error-code">([^<]+)</)?.[1];
   }
 
-  async function launchedMetric(outcome: string): Promise<number> {
-    const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
-    const line = text
-      .split("\n")
-      .find((l) => l.startsWith("ncrs_launches_total{") && l.includes(`outcome="${outcome}"`));
-    return line ? Number(line.split(" ").at(-1)) : 0;
+  function launchedMetric(outcome: string): Promise<number> {
+    return metricValue(stack.baseUrl, "ncrs_launches_total", { outcome });
+  }
+
+  /** A clinician with Oscar Hartley's page open, verified, in the tab `tab`. */
+  async function hartleyOn(tab: string) {
+    const agent = await clinician();
+    return {
+      agent,
+      page: await verifiedPatientPage(agent, stack.baseUrl, "Hartley Oscar", "RX1-000101", tab),
+    };
   }
 
   it("redirects to NCRS with exactly the verified NHS number, sending no referrer", async () => {
@@ -155,14 +161,7 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
   });
 
   it("gives API clients the launch URL with the same checks, and documents the API", async () => {
-    const agent = await clinician();
-    const page = await verifiedPatientPage(
-      agent,
-      stack.baseUrl,
-      "999 100 0054",
-      "RX1-000101",
-      "apitab00000000000001",
-    );
+    const { agent, page } = await hartleyOn("apitab00000000000001");
     const token = csrfTokenIn(page.body);
     const call = (body: unknown, headers: Record<string, string> = { "x-csrf-token": token }) =>
       agent.request(`${stack.baseUrl}/api/v1/launches`, {
@@ -196,14 +195,7 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
   });
 
   it("tells the page whether its launch has reached us, for this session only", async () => {
-    const agent = await clinician();
-    const page = await verifiedPatientPage(
-      agent,
-      stack.baseUrl,
-      "Hartley Oscar",
-      "RX1-000101",
-      "presentedtab00000001",
-    );
+    const { agent, page } = await hartleyOn("presentedtab00000001");
     const form = launchFormIn(page);
     const presented = async (who: HttpAgent) => {
       const response = await who.get(`${stack.baseUrl}/launch/${form?.ref}/presented`, {
@@ -221,14 +213,7 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
   });
 
   it("records the browser's report of the new tab", async () => {
-    const agent = await clinician();
-    const page = await verifiedPatientPage(
-      agent,
-      stack.baseUrl,
-      "Hartley Oscar",
-      "RX1-000101",
-      "beacontab00000000001",
-    );
+    const { agent, page } = await hartleyOn("beacontab00000000001");
     const form = launchFormIn(page);
     const report = (outcome: string) =>
       agent.request(`${stack.baseUrl}/launch/${form?.ref}/browser-outcome`, {
@@ -237,8 +222,9 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
         body: JSON.stringify({ outcome }),
       });
     expect((await report("popup_blocked")).status).toBe(204);
-    const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
-    expect(text).toMatch(/ncrs_launch_browser_outcomes_total\{outcome="popup_blocked"\} [1-9]/);
+    expect(
+      await metricValue(stack.baseUrl, "ncrs_launch_browser_outcomes_total", { outcome: "popup_blocked" }),
+    ).toBeGreaterThan(0);
     expect((await report("nonsense")).status).toBe(404);
   });
 });
