@@ -16,6 +16,7 @@ import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type DomainEvents, type Events } from "./domain-events.ts";
 import { auditCommitMetrics, pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
+import { Housekeeping } from "./ops/housekeeping.ts";
 import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
 import { opsRoutes } from "./ops/ops.routes.ts";
 import { NationalChangeService } from "./patients/national-change.service.ts";
@@ -27,6 +28,7 @@ import { registerSecurity } from "./platform/http/security.ts";
 import { fileSecret } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
 import { type Database, openDatabase } from "./storage/database.ts";
+import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
 import { auditRoutes } from "./web/routes/audit.routes.ts";
@@ -68,6 +70,8 @@ export interface BuiltApp {
   readonly launch: Launch;
   readonly changeEvents: EventsModule;
   readonly registry: Registry;
+  /** Deletes records past their use; runs every ten minutes. */
+  readonly housekeeping: Housekeeping;
   close(): Promise<void>;
 }
 
@@ -247,14 +251,21 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     ],
   });
 
-  const housekeeping = setInterval(
+  const housekeeping = new Housekeeping({
+    records: new SqlOperationalRecords(database.db),
+    loginTransactions: identity.loginTransactions,
+    sessionRecordsDays: config.sessionRecordsRetentionDays,
+    registry,
+    log: (deleted) => logger.info({ deleted }, "housekeeping deleted records past their use"),
+  });
+  const housekeepingTimer = setInterval(
     () =>
-      void identity
-        .housekeeping()
+      void housekeeping
+        .run(clock.now())
         .catch((error: unknown) => logger.warn({ err: error }, "housekeeping failed")),
     10 * 60_000,
   );
-  housekeeping.unref();
+  housekeepingTimer.unref();
   changeEvents.start();
 
   return {
@@ -268,8 +279,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     launch,
     changeEvents,
     registry,
+    housekeeping,
     async close() {
-      clearInterval(housekeeping);
+      clearInterval(housekeepingTimer);
       await changeEvents.stop();
       await app.close();
       await audit.close();

@@ -33,8 +33,8 @@ export interface Identity {
   readonly signIn: SignInService;
   readonly backchannel: BackchannelLogoutService;
   readonly workstations: WorkstationService;
-  /** Deletes expired sign-in transactions. */
-  housekeeping(): Promise<void>;
+  /** Sign-in transactions in flight (housekeeping deletes the expired ones). */
+  readonly loginTransactions: SqlLoginTransactionRepository;
 }
 
 export function lifetimesFrom(config: Config): SessionLifetimes {
@@ -139,8 +139,6 @@ export async function buildIdentity(deps: {
     signIn,
     backchannel,
     workstations,
-    housekeeping: async () => {
-      await transactions.deleteExpired(clock.now());
-    },
+    loginTransactions: transactions,
   };
 }

@@ -155,6 +155,14 @@ export const settings = {
     description:
       "Activity is written to the database at most this often per session (bounds write load; idle expiry is accurate to this).",
   }),
+  sessionRecordsRetentionDays: setting({
+    env: "SESSION_RECORDS_RETENTION_DAYS",
+    group: "Sessions",
+    schema: positiveInt,
+    default: "30",
+    description:
+      "A session's records (the session, its patient contexts, PDS checks and launch ids) are deleted this many days after its absolute limit. The audit trail keeps the account of what happened.",
+  }),
   singleSessionPerUser: setting({
     env: "SESSION_SINGLE_PER_USER",
     group: "Sessions",

@@ -10,6 +10,7 @@ import * as audit from "./migrations/0003-audit.ts";
 import * as launch from "./migrations/0004-launch.ts";
 import * as patientNationalState from "./migrations/0005-patient-national-state.ts";
 import * as events from "./migrations/0006-events.ts";
+import * as housekeepingIndexes from "./migrations/0007-housekeeping-indexes.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0004-launch": launch,
   "0005-patient-national-state": patientNationalState,
   "0006-events": events,
+  "0007-housekeeping-indexes": housekeepingIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,68 @@
+/**
+ * Housekeeping: deletes operational records once nobody can use them, so that the database holds
+ * personal data no longer than the service needs it and its tables stop growing with every
+ * sign-in. Sign-in transactions and logout-token ids go when they expire; a session goes once its
+ * absolute limit passed more than the configured number of days ago, with the patient contexts,
+ * PDS checks and launch ids bound to it. The audit trail, which has its own retention, keeps the
+ * account of what happened. Every instance may run it; a second run finds nothing to delete.
+ */
+import { Counter, type Registry } from "prom-client";
+
+export interface SessionRecordsDeleted {
+  readonly sessions: number;
+  readonly patientContexts: number;
+  readonly pdsChecks: number;
+  readonly launchIds: number;
+}
+
+export interface OperationalRecords {
+  /** Deletes sessions whose absolute expiry is before `cutoff`, and what is bound to them. */
+  deleteSessionsExpiredBefore(cutoff: Date, batchSize: number): Promise<SessionRecordsDeleted>;
+  deleteLogoutTokenIdsExpiredBefore(cutoff: Date): Promise<number>;
+}
+
+export interface HousekeepingDeps {
+  readonly records: OperationalRecords;
+  readonly loginTransactions: { deleteExpired(now: Date): Promise<number> };
+  /** Days an ended session's records are kept after its absolute limit. */
+  readonly sessionRecordsDays: number;
+  readonly registry: Registry;
+  readonly log: (counts: HousekeepingOutcome) => void;
+}
+
+export type HousekeepingOutcome = SessionRecordsDeleted & {
+  readonly loginTransactions: number;
+  readonly logoutTokenIds: number;
+};
+
+const DAY_MS = 86_400_000;
+const SESSION_BATCH = 500;
+
+export class Housekeeping {
+  readonly #deps: HousekeepingDeps;
+  readonly #deleted: Counter<"record">;
+
+  constructor(deps: HousekeepingDeps) {
+    this.#deps = deps;
+    this.#deleted = new Counter({
+      name: "ncrs_housekeeping_deleted_total",
+      help: "Operational records deleted by housekeeping, by kind of record",
+      labelNames: ["record"],
+      registers: [deps.registry],
+    });
+  }
+
+  /** One pass at time `now`; logs and counts what it deleted. */
+  async run(now: Date): Promise<HousekeepingOutcome> {
+    const sessionCutoff = new Date(now.getTime() - this.#deps.sessionRecordsDays * DAY_MS);
+    const outcome: HousekeepingOutcome = {
+      loginTransactions: await this.#deps.loginTransactions.deleteExpired(now),
+      logoutTokenIds: await this.#deps.records.deleteLogoutTokenIdsExpiredBefore(now),
+      ...(await this.#deps.records.deleteSessionsExpiredBefore(sessionCutoff, SESSION_BATCH)),
+    };
+    for (const [record, count] of Object.entries(outcome))
+      if (count > 0) this.#deleted.inc({ record }, count);
+    if (Object.values(outcome).some((count) => count > 0)) this.#deps.log(outcome);
+    return outcome;
+  }
+}

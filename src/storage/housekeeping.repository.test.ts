@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dialects, openTestDatabase, type TestDatabase } from "../../test/support/databases.ts";
+import { SqlOperationalRecords } from "./housekeeping.repository.ts";
+
+const HOUR_MS = 3_600_000;
+
+describe.each(dialects)("operational records on %s", (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(dialect);
+  });
+  afterAll(async () => t.drop());
+
+  async function insertSession(id: string, absoluteExpiresAt: number): Promise<void> {
+    await t.database.db
+      .insertInto("sessions")
+      .values({
+        id,
+        token_hash: `hash-${id}`,
+        user_id: "555000000001",
+        user_name: "Amelia Hart",
+        user_json: "{}",
+        role_id: null,
+        role_code: null,
+        role_name: null,
+        org_code: null,
+        org_name: null,
+        activity_codes: "[]",
+        cis2_sid: "sid",
+        acr: "AAL3_ANY",
+        amr: "[]",
+        authenticator: "smartcard-identity-agent",
+        aal: 3,
+        auth_time: absoluteExpiresAt - 12 * HOUR_MS,
+        id_token: null,
+        workstation_id: null,
+        device_profile: "shared",
+        idle_seconds: 900,
+        created_at: absoluteExpiresAt - 12 * HOUR_MS,
+        last_seen_at: absoluteExpiresAt - 12 * HOUR_MS,
+        absolute_expires_at: absoluteExpiresAt,
+        ended_at: null,
+        end_reason: null,
+      })
+      .execute();
+  }
+
+  it("deletes every session past the cutoff, batch after batch, and none after it", async () => {
+    const cutoff = Date.parse("2026-11-01T00:00:00Z");
+    for (let i = 0; i < 7; i++) await insertSession(`old-${i}`, cutoff - (i + 1) * HOUR_MS);
+    await insertSession("at-cutoff", cutoff);
+    await insertSession("recent", cutoff + HOUR_MS);
+    const records = new SqlOperationalRecords(t.database.db);
+    const deleted = await records.deleteSessionsExpiredBefore(new Date(cutoff), 3);
+    expect(deleted).toEqual({ sessions: 7, patientContexts: 0, pdsChecks: 0, launchIds: 0 });
+    const left = await t.database.db.selectFrom("sessions").select("id").orderBy("id").execute();
+    expect(left.map((r) => r.id)).toEqual(["at-cutoff", "recent"]);
+    expect(await records.deleteSessionsExpiredBefore(new Date(cutoff), 3)).toEqual({
+      sessions: 0,
+      patientContexts: 0,
+      pdsChecks: 0,
+      launchIds: 0,
+    });
+  });
+});
