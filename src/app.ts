@@ -255,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     records: new SqlOperationalRecords(database.db),
     loginTransactions: identity.loginTransactions,
     sessionRecordsDays: config.sessionRecordsRetentionDays,
+    changeEventsDays: config.eventsRetentionDays,
     registry,
     log: (deleted) => logger.info({ deleted }, "housekeeping deleted records past their use"),
   });

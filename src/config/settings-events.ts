@@ -130,6 +130,12 @@ export const eventsSettings = {
     D.intakeCheckpointMs,
     "How often an intake records how far its receipts are reported; keep it well under EVENTS_REPORT_GRACE_MS.",
   ),
+  eventsRetentionDays: count(
+    "EVENTS_RETENTION_DAYS",
+    30,
+    "Events processed or skipped (and reported to the audit trail) are deleted from the inbox this many days after processing; dead letters stay until replayed. The audit trail keeps each event's receipt and outcome.",
+    36_500,
+  ),
   eventsPayloadKeys: setting({
     env: "EVENTS_PAYLOAD_KEYS",
     group: GROUP,

@@ -3,8 +3,10 @@
  * personal data no longer than the service needs it and its tables stop growing with every
  * sign-in. Sign-in transactions and logout-token ids go when they expire; a session goes once its
  * absolute limit passed more than the configured number of days ago, with the patient contexts,
- * PDS checks and launch ids bound to it. The audit trail, which has its own retention, keeps the
- * account of what happened. Every instance may run it; a second run finds nothing to delete.
+ * PDS checks and launch ids bound to it; a change event goes the configured number of days after it
+ * was processed or skipped and its outcome reported (dead letters stay until someone replays them).
+ * The audit trail, which has its own retention, keeps the account of what happened. Every instance
+ * may run it; a second run finds nothing to delete.
  */
 import { Counter, type Registry } from "prom-client";
 
@@ -19,6 +21,8 @@ export interface OperationalRecords {
   /** Deletes sessions whose absolute expiry is before `cutoff`, and what is bound to them. */
   deleteSessionsExpiredBefore(cutoff: Date, batchSize: number): Promise<SessionRecordsDeleted>;
   deleteLogoutTokenIdsExpiredBefore(cutoff: Date): Promise<number>;
+  /** Deletes change events processed or skipped before `cutoff` whose outcome is reported. */
+  deleteChangeEventsProcessedBefore(cutoff: Date, batchSize: number): Promise<number>;
 }
 
 export interface HousekeepingDeps {
@@ -26,6 +30,8 @@ export interface HousekeepingDeps {
   readonly loginTransactions: { deleteExpired(now: Date): Promise<number> };
   /** Days an ended session's records are kept after its absolute limit. */
   readonly sessionRecordsDays: number;
+  /** Days a finished change event stays in the inbox. */
+  readonly changeEventsDays: number;
   readonly registry: Registry;
   readonly log: (counts: HousekeepingOutcome) => void;
 }
@@ -33,10 +39,11 @@ export interface HousekeepingDeps {
 export type HousekeepingOutcome = SessionRecordsDeleted & {
   readonly loginTransactions: number;
   readonly logoutTokenIds: number;
+  readonly changeEvents: number;
 };
 
 const DAY_MS = 86_400_000;
-const SESSION_BATCH = 500;
+const BATCH = 500;
 
 export class Housekeeping {
   readonly #deps: HousekeepingDeps;
@@ -54,11 +61,16 @@ export class Housekeeping {
 
   /** One pass at time `now`; logs and counts what it deleted. */
   async run(now: Date): Promise<HousekeepingOutcome> {
-    const sessionCutoff = new Date(now.getTime() - this.#deps.sessionRecordsDays * DAY_MS);
+    const daysBefore = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const { records } = this.#deps;
     const outcome: HousekeepingOutcome = {
       loginTransactions: await this.#deps.loginTransactions.deleteExpired(now),
-      logoutTokenIds: await this.#deps.records.deleteLogoutTokenIdsExpiredBefore(now),
-      ...(await this.#deps.records.deleteSessionsExpiredBefore(sessionCutoff, SESSION_BATCH)),
+      logoutTokenIds: await records.deleteLogoutTokenIdsExpiredBefore(now),
+      ...(await records.deleteSessionsExpiredBefore(daysBefore(this.#deps.sessionRecordsDays), BATCH)),
+      changeEvents: await records.deleteChangeEventsProcessedBefore(
+        daysBefore(this.#deps.changeEventsDays),
+        BATCH,
+      ),
     };
     for (const [record, count] of Object.entries(outcome))
       if (count > 0) this.#deleted.inc({ record }, count);

@@ -45,6 +45,54 @@ describe.each(dialects)("operational records on %s", (dialect) => {
       .execute();
   }
 
+  async function insertEvent(id: string, status: string, processedAt: number | null, reportDue = false) {
+    await t.database.db
+      .insertInto("event_inbox")
+      .values({
+        id,
+        source: "uk.nhs.mns",
+        external_id: `external-${id}`,
+        channel: "http",
+        format: "cloudevent",
+        event_type: "pds-change-of-gp-2",
+        subject_index: "index",
+        pds_version: 2,
+        occurred_at: null,
+        received_at: (processedAt ?? Date.now()) - 1000,
+        correlation_id: `correlation-${id}`,
+        content_type: "application/cloudevents+json",
+        payload_sealed: "sealed",
+        status,
+        attempts: 1,
+        next_attempt_at: 0,
+        claimed_by: null,
+        lease_until: null,
+        last_error: null,
+        outcome: null,
+        notable_json: null,
+        patient_id: null,
+        processed_at: processedAt,
+        generation: 1,
+        report_due_at: reportDue ? Date.now() : null,
+        intake_instance: "intake-1",
+      })
+      .execute();
+  }
+
+  it("deletes finished, reported change events before the cutoff, and keeps dead letters and the rest", async () => {
+    const cutoff = Date.parse("2026-11-01T00:00:00Z");
+    for (let i = 0; i < 5; i++) await insertEvent(`processed-${i}`, "processed", cutoff - (i + 1) * HOUR_MS);
+    await insertEvent("skipped", "skipped", cutoff - HOUR_MS);
+    await insertEvent("dead", "dead", cutoff - HOUR_MS);
+    await insertEvent("unreported", "processed", cutoff - HOUR_MS, true);
+    await insertEvent("recent", "processed", cutoff + HOUR_MS);
+    await insertEvent("pending", "pending", null);
+    const records = new SqlOperationalRecords(t.database.db);
+    expect(await records.deleteChangeEventsProcessedBefore(new Date(cutoff), 2)).toBe(6);
+    const left = await t.database.db.selectFrom("event_inbox").select("id").orderBy("id").execute();
+    expect(left.map((r) => r.id)).toEqual(["dead", "pending", "recent", "unreported"]);
+  });
+
   it("deletes every session past the cutoff, batch after batch, and none after it", async () => {
     const cutoff = Date.parse("2026-11-01T00:00:00Z");
     for (let i = 0; i < 7; i++) await insertSession(`old-${i}`, cutoff - (i + 1) * HOUR_MS);

@@ -1,7 +1,8 @@
 /**
  * Deletes operational records nobody can use any more (both dialects). Sessions go in batches, each
  * in one transaction with the patient contexts, PDS checks and launch ids bound to them, so a batch
- * is all gone or all there and no long transaction holds the database.
+ * is all gone or all there and no long transaction holds the database; finished change events go
+ * in batches too.
  */
 import type { Kysely } from "kysely";
 import type { OperationalRecords, SessionRecordsDeleted } from "../ops/housekeeping.ts";
@@ -36,6 +37,32 @@ export class SqlOperationalRecords implements OperationalRecords {
       .where("expires_at", "<", cutoff.getTime())
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  async deleteChangeEventsProcessedBefore(cutoff: Date, batchSize: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = (
+        await this.#db
+          .selectFrom("event_inbox")
+          .select("id")
+          .where("processed_at", "<", cutoff.getTime())
+          .where("status", "in", ["processed", "skipped"])
+          .where("report_due_at", "is", null)
+          .limit(batchSize)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return total;
+      const result = await this.#db
+        .deleteFrom("event_inbox")
+        .where("id", "in", ids)
+        // A replay since the selection makes the event pending again: it stays.
+        .where("status", "in", ["processed", "skipped"])
+        .where("report_due_at", "is", null)
+        .executeTakeFirst();
+      total += Number(result.numDeletedRows);
+      if (ids.length < batchSize) return total;
+    }
   }
 
   #deleteSessionBatch(cutoff: Date, batchSize: number): Promise<SessionRecordsDeleted> {

@@ -2,8 +2,9 @@
  * Housekeeping through the real app, on both databases: a clinician's session with everything a
  * patient journey leaves (a patient context, a PDS check, a launch id) is deleted once its absolute
  * limit is more than SESSION_RECORDS_RETENTION_DAYS past, and not a day sooner; a session still
- * within retention stays; the audit trail keeps every record; expired logout-token ids go; the
- * deletion is logged and counted without identifiers; a second pass finds nothing.
+ * within retention stays; a processed change event leaves the inbox EVENTS_RETENTION_DAYS after
+ * processing; the audit trail keeps every record; expired logout-token ids go; the deletion is
+ * logged and counted without identifiers; a second pass finds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewSession } from "../../src/identity/identity.ports.ts";
@@ -23,7 +24,10 @@ const TABLES = ["sessions", "patient_contexts", "pds_checks", "launch_intents"] 
 describe.each(dialects)("housekeeping on %s", (dialect) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ dialect, env: { SESSION_RECORDS_RETENTION_DAYS: "30" } });
+    stack = await startStack({
+      dialect,
+      env: { SESSION_RECORDS_RETENTION_DAYS: "30", EVENTS_RETENTION_DAYS: "30" },
+    });
   });
   afterAll(async () => stack.close());
 
@@ -110,6 +114,52 @@ describe.each(dialects)("housekeeping on %s", (dialect) => {
 
     const again = await stack.built.housekeeping.run(new Date(limit + 30 * DAY_MS + HOUR_MS));
     expect(again.sessions).toBe(0);
+  });
+
+  it("deletes a change event from the inbox a retention period after it was processed, and keeps its audit records", async () => {
+    const published = (await (
+      await fetch(`${stack.mns.origin}/_sim/publish`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "pds-change-of-gp-2", nhsNumber: "9991000038" }),
+      })
+    ).json()) as { eventId: string };
+    const inboxRow = () =>
+      db()
+        .selectFrom("event_inbox")
+        .select(["id", "status", "processed_at", "report_due_at"])
+        .where("external_id", "=", published.eventId)
+        .executeTakeFirst();
+    for (let i = 0; i < 400; i++) {
+      const row = await inboxRow();
+      if (row?.status === "processed" && row.report_due_at === null) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const row = await inboxRow();
+    expect(row).toMatchObject({ status: "processed", report_due_at: null });
+    const auditedEvents = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("audit_records")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("source", "=", "change-events")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const audited = await auditedEvents();
+    expect(audited).toBeGreaterThanOrEqual(2);
+    const processedAt = Number(row?.processed_at);
+
+    expect(
+      (await stack.built.housekeeping.run(new Date(processedAt + 30 * DAY_MS - HOUR_MS))).changeEvents,
+    ).toBe(0);
+    expect(await inboxRow()).toBeDefined();
+    expect(
+      (await stack.built.housekeeping.run(new Date(processedAt + 30 * DAY_MS + HOUR_MS))).changeEvents,
+    ).toBe(1);
+    expect(await inboxRow()).toBeUndefined();
+    expect(await auditedEvents()).toBe(audited);
   });
 
   it("deletes logout-token ids once they can no longer be replayed", async () => {
