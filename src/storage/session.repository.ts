@@ -10,7 +10,35 @@ import type {
 } from "../identity/identity.types.ts";
 import type { DatabaseSchema, SessionsTable } from "./schema.ts";
 
-type Row = Selectable<SessionsTable>;
+/** What a session is read as: everything but the token digest and CIS2's ID token, never needed to resolve it. */
+const COLUMNS = [
+  "id",
+  "user_id",
+  "user_name",
+  "user_json",
+  "role_id",
+  "role_code",
+  "role_name",
+  "org_code",
+  "org_name",
+  "activity_codes",
+  "cis2_sid",
+  "acr",
+  "amr",
+  "authenticator",
+  "aal",
+  "auth_time",
+  "workstation_id",
+  "device_profile",
+  "idle_seconds",
+  "created_at",
+  "last_seen_at",
+  "absolute_expires_at",
+  "ended_at",
+  "end_reason",
+] as const satisfies readonly (keyof SessionsTable)[];
+
+type Row = Pick<Selectable<SessionsTable>, (typeof COLUMNS)[number]>;
 
 function roleOf(row: Row): Cis2Role | null {
   if (!row.role_id || !row.org_code) return null;
@@ -90,7 +118,7 @@ export class SqlSessionRepository implements SessionRepository {
   async findByTokenHash(tokenHash: string): Promise<Session | undefined> {
     const row = await this.#db
       .selectFrom("sessions")
-      .selectAll()
+      .select(COLUMNS)
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     return row ? toSession(row) : undefined;
@@ -132,7 +160,7 @@ export class SqlSessionRepository implements SessionRepository {
       query = query.where("user_id", "=", match.userId);
       if (match.exceptId) query = query.where("id", "!=", match.exceptId);
     }
-    const rows = await query.returningAll().execute();
+    const rows = await query.returning(COLUMNS).execute();
     return rows.map(toSession);
   }
 
