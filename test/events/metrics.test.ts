@@ -60,7 +60,9 @@ describe("event metrics", () => {
     expect(await value("ncrs_events_dead_letters")).toBe(1);
     expect(await value("ncrs_events_backlog")).toBe(0);
     expect(await value("ncrs_events_oldest_unprocessed_age_seconds")).toBe(0);
-    const text = await registry.metrics();
-    expect(text).not.toMatch(/\d{10}/);
+    // No NHS number in any label (values may hold ten digits in a row: 0.0012345678901).
+    const labels = ((await registry.metrics()).match(/\{[^}]*\}/g) ?? []).join("\n");
+    expect(labels).toContain("pds-record-change-2");
+    expect(labels).not.toMatch(/\d{10}|\d{3} \d{3} \d{4}/);
   });
 });

@@ -13,6 +13,10 @@ import { signIn, USERS } from "../support/sign-in.ts";
 import { type EventsWeb, startEventsWeb } from "./support/events-web.ts";
 import { openEventStream } from "./support/sse-reader.ts";
 
+/** Ids may hold ten digits in a row by chance (…-5e2229792488); an NHS number never hides in one. */
+const withoutUuids = (text: string) =>
+  text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>");
+
 describe.each(dialects)("live patient notifications (%s)", (dialect) => {
   let web: EventsWeb;
 
@@ -58,7 +62,7 @@ describe.each(dialects)("live patient notifications (%s)", (dialect) => {
       kind: "deceased",
       title: "PDS now records this patient as deceased",
     });
-    expect(first.data).not.toMatch(/\d{10}/);
+    expect(withoutUuids(first.data)).not.toMatch(/\d{10}|\d{3} \d{3} \d{4}/);
     stream.close();
   });
 
@@ -123,6 +127,6 @@ describe.each(dialects)("live patient notifications (%s)", (dialect) => {
     const html = await page.agent.get(`${web.baseUrl}/patient-context/${page.contextId}`);
     const url = html.body.match(/data-url="([^"]+)"/)?.[1];
     expect(url).toBe(`/patient-context/${page.contextId}/notifications`);
-    expect(url).not.toMatch(/\d{10}/);
+    expect(withoutUuids(url ?? "")).not.toMatch(/\d{10}|\d{3} \d{3} \d{4}/);
   });
 });
