@@ -1,10 +1,8 @@
 /** The local patient index in the database (both dialects). */
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Confidentiality, Death, NationalPatient } from "../patients/national-patient.ts";
 import { type NhsNumber, nhsNumber, parseNhsNumber } from "../patients/nhs-number.ts";
 import {
-  DEMOGRAPHIC_FIELDS,
-  type DemographicField,
   type Demographics,
   LOCATION_FIELDS,
   type Patient,
@@ -12,75 +10,12 @@ import {
   type VerificationState,
 } from "../patients/patient.types.ts";
 import type { NewPatient, PatientQuery, PatientRepository } from "../patients/patients.ports.ts";
-import type { DatabaseSchema, PatientDemographicsTable, PatientsTable } from "./schema.ts";
+import { demographicRows, emptyDemographics, searchName, toPatient } from "./patient-rows.ts";
+import type { DatabaseSchema } from "./schema.ts";
 import { isUniqueViolation } from "./sql-errors.ts";
-import { verificationFromJson, verificationToJson } from "./verification-json.ts";
+import { verificationToJson } from "./verification-json.ts";
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
-
-function searchName(demographics: Demographics): string {
-  const name = demographics.name?.value;
-  return name ? `${name.given.join(" ")} ${name.family}`.toLowerCase() : "";
-}
-
-function demographicRows(
-  patientId: string,
-  demographics: Demographics,
-): Selectable<PatientDemographicsTable>[] {
-  return DEMOGRAPHIC_FIELDS.flatMap((field) => {
-    const recorded = demographics[field] as Recorded<unknown> | null;
-    if (!recorded) return [];
-    const p = recorded.provenance;
-    return [
-      {
-        patient_id: patientId,
-        field,
-        value_json: JSON.stringify(recorded.value),
-        source: p.source,
-        recorded_at: p.recordedAt.getTime(),
-        pds_version: p.pdsVersion,
-      },
-    ];
-  });
-}
-
-function toDemographics(rows: readonly Selectable<PatientDemographicsTable>[]): Demographics {
-  const out: Record<string, Recorded<unknown> | null> = Object.fromEntries(
-    DEMOGRAPHIC_FIELDS.map((f) => [f, null]),
-  );
-  for (const row of rows) {
-    out[row.field] = {
-      value: JSON.parse(row.value_json),
-      provenance: {
-        source: row.source as "local" | "pds",
-        recordedAt: new Date(row.recorded_at),
-        pdsVersion: row.pds_version,
-      },
-    };
-  }
-  return out as unknown as Demographics;
-}
-
-function toPatient(
-  row: Selectable<PatientsTable>,
-  demographics: Selectable<PatientDemographicsTable>[],
-  superseded: string[],
-): Patient {
-  return {
-    id: row.id,
-    mrn: row.mrn,
-    nhsNumber: row.nhs_number
-      ? { kind: "valid", value: nhsNumber(row.nhs_number) }
-      : row.nhs_number_invalid_text
-        ? { kind: "invalid", text: row.nhs_number_invalid_text }
-        : { kind: "none" },
-    supersededNhsNumbers: superseded.map(nhsNumber),
-    demographics: toDemographics(demographics),
-    confidentiality: row.confidentiality as Confidentiality,
-    verification: verificationFromJson(row.verification_json),
-    updatedAt: new Date(row.updated_at),
-  };
-}
 
 export class SqlPatientRepository implements PatientRepository {
   readonly #db: Kysely<DatabaseSchema>;
@@ -310,10 +245,4 @@ export class SqlPatientRepository implements PatientRepository {
       ];
     });
   }
-}
-
-function emptyDemographics(): Demographics {
-  return Object.fromEntries(
-    DEMOGRAPHIC_FIELDS.map((f: DemographicField) => [f, null]),
-  ) as unknown as Demographics;
 }
