@@ -11,6 +11,7 @@ import * as launch from "./migrations/0004-launch.ts";
 import * as patientNationalState from "./migrations/0005-patient-national-state.ts";
 import * as events from "./migrations/0006-events.ts";
 import * as housekeepingIndexes from "./migrations/0007-housekeeping-indexes.ts";
+import * as sortedByFamilyName from "./migrations/0008-patients-sorted-by-family-name.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -20,14 +21,19 @@ const migrations: Record<string, Migration> = {
   "0005-patient-national-state": patientNationalState,
   "0006-events": events,
   "0007-housekeeping-indexes": housekeepingIndexes,
+  "0008-patients-sorted-by-family-name": sortedByFamilyName,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** The migration set over a database (upgrade tests apply it in steps). */
+export function migratorFor(database: Database): Migrator {
+  return new Migrator({ db: database.db, provider });
+}
+
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(database).migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });

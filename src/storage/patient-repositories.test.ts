@@ -79,6 +79,24 @@ describe.each(dialects)("patient repositories on %s", (dialect) => {
     expect(await repo.search({ kind: "name", terms: ["nobody"] }, 10)).toEqual([]);
   });
 
+  it("lists search results by family name, then given names, as the banner writes them", async () => {
+    const born = "1950-02-03";
+    const named = (given: string[], family: string) =>
+      newPatient({
+        demographics: {
+          ...newPatient().demographics,
+          name: { value: { given, family }, provenance: local },
+          birthDate: { value: born, provenance: local },
+        },
+      });
+    for (const p of [named(["Amelia"], "Zephyr"), named(["Zoe"], "Adams"), named(["Bea"], "Adams")])
+      await repo.insert(p);
+    const found = await repo.search({ kind: "birth_date", value: born }, 10);
+    expect(
+      found.map((p) => `${p.demographics.name?.value.family} ${p.demographics.name?.value.given}`),
+    ).toEqual(["Adams Bea", "Adams Zoe", "Zephyr Amelia"]);
+  });
+
   it("removes location data when PDS says the record is restricted, and records death from PDS", async () => {
     const p = newPatient();
     await repo.insert(p);

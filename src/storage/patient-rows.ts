@@ -12,10 +12,20 @@ import {
 import type { PatientDemographicsTable, PatientsTable } from "./schema.ts";
 import { verificationFromJson } from "./verification-json.ts";
 
-/** The name as searched: given names then family name, lower case. */
+/**
+ * The name as searched and sorted: family name, then given names, lower case. Results are listed
+ * in this order, as the banner writes names (`SMITH, Jane`); each search term may match any part.
+ */
 export function searchName(demographics: Demographics): string {
   const name = demographics.name?.value;
-  return name ? `${name.given.join(" ")} ${name.family}`.toLowerCase() : "";
+  return name ? sortableName(name.family, name.given) : "";
+}
+
+export function sortableName(family: string, given: readonly string[]): string {
+  return [family, ...given]
+    .filter((part) => part.length > 0)
+    .join(" ")
+    .toLowerCase();
 }
 
 export function demographicRows(
