@@ -39,6 +39,7 @@ import { jwksRoutes } from "./web/routes/jwks.routes.ts";
 import { launchRoutes } from "./web/routes/launch.routes.ts";
 import { launchApiRoutes } from "./web/routes/launch-api.routes.ts";
 import { notificationRoutes } from "./web/routes/notifications.routes.ts";
+import { oauthRoutes } from "./web/routes/oauth.routes.ts";
 import { patientRoutes } from "./web/routes/patients.routes.ts";
 import { sessionRoutes } from "./web/routes/session.routes.ts";
 import { startRoutes } from "./web/routes/start.routes.ts";
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     cookies,
     secureCookies: config.secureCookies,
     rolePolicy: identity.rolePolicy,
+    bearer: (token) => launch.apiAccess.sessionFor(token),
   });
   const sheet = stylesheet(join(config.dataDir, "cache"));
   await registerViews(app, {
@@ -210,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   });
   await app.register(launchRoutes, { launches: launch.launches });
   await app.register(launchApiRoutes, { launches: launch.launches });
+  await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,
     secureCookies: config.secureCookies,

@@ -11,7 +11,11 @@
  *                    broken record and exits 1 if anything does not hold
  *   events …         inspect and replay national change events (see src/events/events.cli.ts);
  *                    reads the service's whole configuration, and audits replays like the admin page
+ *   api-client secret
+ *                    a new client secret for a point-of-care system, and the SHA-256 that goes in
+ *                    API_CLIENTS (give the secret to the system; configure only the hash)
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
@@ -26,6 +30,7 @@ import { EVENTS_USAGE, runEventsCommand } from "./events/events.cli.ts";
 import { systemClock } from "./platform/clock.ts";
 import { KeyStore } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
+import { randomToken } from "./platform/secrets.ts";
 import { SqlCheckpointStore } from "./storage/audit-checkpoint.repository.ts";
 import { SqlAuditRecordStore } from "./storage/audit-record.repository.ts";
 import { SqlRetentionStore } from "./storage/audit-retention.repository.ts";
@@ -33,7 +38,7 @@ import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
 const USAGE = [
-  "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json]",
+  "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json] | api-client secret",
   EVENTS_USAGE,
 ].join("\n");
 
@@ -110,6 +115,15 @@ async function events(args: readonly string[]): Promise<string> {
   }
 }
 
+/** A new API client secret and the hash to configure. */
+function apiClientSecret(): string {
+  const secret = randomToken();
+  const hash = createHash("sha256").update(secret).digest("hex");
+  return [`secret (give it to the system, once): ${secret}`, `secretSha256 (for API_CLIENTS): ${hash}`].join(
+    "\n",
+  );
+}
+
 async function keys(command: string | undefined): Promise<string> {
   const dataDir = settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
   const alg = settings.cis2SigningAlg.schema.parse(
@@ -138,6 +152,7 @@ async function run(args: readonly string[]): Promise<string> {
   if (area === "keys") return keys(command);
   if (area === "audit" && command === "verify") return auditVerify(rest);
   if (area === "events") return events(args.slice(1));
+  if (area === "api-client" && command === "secret") return apiClientSecret();
   throw new Error(USAGE);
 }
 

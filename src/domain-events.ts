@@ -3,6 +3,7 @@
  * subscribe; every event becomes an audit record through src/audit/audit-events.mapping.ts, whose
  * type demands a row for each name here. Add a row here (and there) before emitting anything new.
  */
+import type { ApiAccessGranted } from "./api-access/api-access.events.ts";
 import type { AuditExported, AuditPruned, AuditSearched } from "./audit/audit.events.ts";
 import { EVENTS_DOMAIN_EVENT_NAMES, type EventsDomainEvents } from "./events/events.events.ts";
 import type {
@@ -46,6 +47,7 @@ export interface DomainEvents extends EventsDomainEvents {
   "launch.redirected": LaunchRedirected;
   "launch.blocked": LaunchBlocked;
   "launch.browser_outcome": LaunchBrowserOutcomeReported;
+  "api_access.granted": ApiAccessGranted;
   "audit.searched": AuditSearched;
   "audit.exported": AuditExported;
   "audit.pruned": AuditPruned;
@@ -70,6 +72,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "launch.redirected",
   "launch.blocked",
   "launch.browser_outcome",
+  "api_access.granted",
   "audit.searched",
   "audit.exported",
   "audit.pruned",

@@ -53,6 +53,7 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     by: actor,
   },
   "workstation.revoked": { correlationId: "c", workstationId: "w-2", by: actor },
+  "api_access.granted": { correlationId: "c", clientId: "riverside-epr", by: actor },
   "patient.selected": { ...actor, correlationId: "c", patientId: "p", contextId: "x", nhsNumber: null },
   "patient.verified": {
     ...actor,

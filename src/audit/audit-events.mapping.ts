@@ -128,6 +128,13 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     source: "cis2-backchannel-logout",
     details: { code: e.code, sessionsEnded: e.sessionsEnded },
   }),
+  "api_access.granted": (e) => ({
+    ...actor(e.by),
+    outcome: "granted",
+    correlationId: e.correlationId,
+    source: "api-access",
+    details: { clientId: e.clientId },
+  }),
   "workstation.registered": (e) => ({
     ...actor(e.by),
     outcome: "registered",

@@ -39,6 +39,7 @@ export const OUTCOMES = {
   "ended.replaced": success("The session was replaced by a new one (for example, after a change of role)."),
   "ended.workstation_revoked": success("The session ended because its workstation was revoked."),
   "ignored.unknown_session": blocked("A back-channel logout named no session we hold."),
+  granted: success("A registered point-of-care system was allowed to act for the signed-in user."),
   registered: success("A workstation was registered."),
   revoked: success("A workstation was revoked."),
   selected: success("A patient was selected in a browser tab."),

@@ -1,4 +1,8 @@
-/** Wires "Open in NCRS": the checked deep-link template, the launch service and the help content. */
+/**
+ * Wires "Open in NCRS": the checked deep-link template, the launch service, the help content, and the
+ * access of point-of-care systems to the launch API.
+ */
+import { ApiAccessService } from "../api-access/api-access.service.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
 import type { RolePolicy } from "../identity/roles.ts";
@@ -6,6 +10,7 @@ import { LaunchService } from "../launch/launch.service.ts";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import type { Clock } from "../platform/clock.ts";
+import { SqlApiAccessRepository } from "../storage/api-access.repository.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlLaunchIntentRepository } from "../storage/launch.repository.ts";
 import { LaunchHelpContent } from "../web/launch-help.ts";
@@ -13,6 +18,8 @@ import type { LaunchPanelDeps } from "../web/launch-panel.ts";
 
 export interface Launch {
   readonly launches: LaunchService;
+  /** Point-of-care systems acting for signed-in users through the launch API. */
+  readonly apiAccess: ApiAccessService;
   readonly panel: LaunchPanelDeps;
   readonly ncrsOrigin: string;
 }
@@ -49,5 +56,12 @@ export function buildLaunch(deps: {
     windowName: config.ncrsWindowName,
     busySeconds: config.launchBusySeconds,
   };
-  return { launches, panel, ncrsOrigin: parsed.value.origin };
+  const apiAccess = new ApiAccessService({
+    clients: config.apiClients,
+    grants: new SqlApiAccessRepository(deps.database.db),
+    events: deps.events,
+    clock: deps.clock,
+    tokenTtlSeconds: config.apiTokenTtlSeconds,
+  });
+  return { launches, apiAccess, panel, ncrsOrigin: parsed.value.origin };
 }

@@ -98,6 +98,35 @@ describe("configuration", () => {
     ]);
   });
 
+  it("reads the registered API clients, and refuses malformed, http or duplicate ones", () => {
+    const hash = "a".repeat(64);
+    const client = (id: string, uri: string) => ({ id, secretSha256: hash, redirectUris: [uri] });
+    const config = loadConfig({
+      ...minimal,
+      API_CLIENTS: JSON.stringify([client("riverside-epr", "https://epr.example/cb")]),
+    });
+    expect(config.apiClients).toEqual([client("riverside-epr", "https://epr.example/cb")]);
+    expect(loadConfig(minimal).apiClients).toEqual([]);
+    expect(problemsOf({ ...minimal, API_CLIENTS: "riverside-epr" })).toEqual([
+      expect.stringMatching(/^API_CLIENTS: must be JSON/),
+    ]);
+    expect(
+      problemsOf({
+        ...minimal,
+        API_CLIENTS: JSON.stringify([{ ...client("x", "https://a/"), secretSha256: "s" }]),
+      }),
+    ).toEqual([expect.stringMatching(/^API_CLIENTS: .*64 hex digits/)]);
+    expect(
+      problemsOf({ ...minimal, API_CLIENTS: JSON.stringify([client("x", "http://epr.example/cb")]) }),
+    ).toEqual([expect.stringMatching(/^API_CLIENTS: x's redirect URI http:\/\/epr.example\/cb is http/)]);
+    expect(
+      problemsOf({
+        ...minimal,
+        API_CLIENTS: JSON.stringify([client("x", "https://a/"), client("x", "https://b/")]),
+      }),
+    ).toEqual(["API_CLIENTS: two clients have the same id"]);
+  });
+
   it("reads the change-event settings with the events domain's defaults", () => {
     const config = loadConfig(minimal);
     expect(config.mnsSigningSecrets).toBeUndefined();

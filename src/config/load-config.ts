@@ -72,6 +72,14 @@ function crossChecks(c: Config): string[] {
   if (c.eventsRetryBaseMs > c.eventsRetryMaxMs) {
     problems.push("EVENTS_RETRY_BASE_MS: must not be longer than EVENTS_RETRY_MAX_MS");
   }
+  for (const client of c.apiClients)
+    for (const uri of client.redirectUris)
+      if (uri.startsWith("http:") && !c.allowInsecureHttp)
+        problems.push(
+          `API_CLIENTS: ${client.id}'s redirect URI ${uri} is http, which needs DEV_ALLOW_HTTP=true`,
+        );
+  if (new Set(c.apiClients.map((client) => client.id)).size !== c.apiClients.length)
+    problems.push("API_CLIENTS: two clients have the same id");
   if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {
     problems.push("SESSION_IDLE_WARNING_SECONDS: must be shorter than every idle timeout");
   }

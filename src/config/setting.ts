@@ -13,6 +13,7 @@ export type SettingGroup =
   | "PDS"
   | "Patients"
   | "NCRS launch"
+  | "API clients"
   | "Change events"
   | "Audit"
   | "Security"

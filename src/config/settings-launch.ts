@@ -57,4 +57,38 @@ export const launchSettings = {
     description:
       "Folder of editable content: launch help and wording per organisation (`launch-help/<ODS code>/`, falling back to `launch-help/default/`; see content/README.md).",
   }),
+  apiClients: setting({
+    env: "API_CLIENTS",
+    group: "API clients",
+    schema: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.array(
+          z.strictObject({
+            id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "an id of letters, digits, . _ and -"),
+            secretSha256: z.string().regex(/^[0-9a-f]{64}$/, "the SHA-256 of the secret, 64 hex digits"),
+            redirectUris: z.array(z.url({ protocol: /^https?$/ })).min(1),
+          }),
+        ),
+      ),
+    default: "[]",
+    description:
+      'Point-of-care systems that may act for signed-in users through `/oauth/authorize` and `/oauth/token`, as JSON: `[{"id":"riverside-epr","secretSha256":"<hex SHA-256 of its secret>","redirectUris":["https://…"]}]`. `npm run cli -- api-client secret` makes a secret and its hash. Redirect URIs must be https unless DEV_ALLOW_HTTP is on.',
+  }),
+  apiTokenTtlSeconds: setting({
+    env: "API_TOKEN_TTL_SECONDS",
+    group: "API clients",
+    schema: positiveInt.max(43_200),
+    default: "3600",
+    description:
+      "How long a bearer token issued to an API client lasts (never longer than the session it acts for: a token stops working when its user's session ends).",
+  }),
 } as const;

@@ -1,9 +1,9 @@
 /**
  * Housekeeping: deletes operational records once nobody can use them, so that the database holds
  * personal data no longer than the service needs it and its tables stop growing with every
- * sign-in. Sign-in transactions and logout-token ids go when they expire; a session goes once its
- * absolute limit passed more than the configured number of days ago, with the patient contexts,
- * PDS checks and launch ids bound to it; a change event goes the configured number of days after it
+ * sign-in. Sign-in transactions, logout-token ids and API clients' codes and tokens go when they
+ * expire; a session goes once its absolute limit passed more than the configured number of days
+ * ago, with the patient contexts, PDS checks, launch ids and API tokens bound to it; a change event goes the configured number of days after it
  * was processed or skipped and its outcome reported (dead letters stay until someone replays them).
  * The audit trail, which has its own retention, keeps the account of what happened. Every instance
  * may run it; a second run finds nothing to delete.
@@ -21,6 +21,8 @@ export interface OperationalRecords {
   /** Deletes sessions whose absolute expiry is before `cutoff`, and what is bound to them. */
   deleteSessionsExpiredBefore(cutoff: Date, batchSize: number): Promise<SessionRecordsDeleted>;
   deleteLogoutTokenIdsExpiredBefore(cutoff: Date): Promise<number>;
+  /** Deletes API clients' authorization codes and bearer tokens that expired before `cutoff`. */
+  deleteApiAccessExpiredBefore(cutoff: Date): Promise<number>;
   /** Deletes change events processed or skipped before `cutoff` whose outcome is reported. */
   deleteChangeEventsProcessedBefore(cutoff: Date, batchSize: number): Promise<number>;
 }
@@ -39,6 +41,7 @@ export interface HousekeepingDeps {
 export type HousekeepingOutcome = SessionRecordsDeleted & {
   readonly loginTransactions: number;
   readonly logoutTokenIds: number;
+  readonly apiCodesAndTokens: number;
   readonly changeEvents: number;
 };
 
@@ -66,6 +69,7 @@ export class Housekeeping {
     const outcome: HousekeepingOutcome = {
       loginTransactions: await this.#deps.loginTransactions.deleteExpired(now),
       logoutTokenIds: await records.deleteLogoutTokenIdsExpiredBefore(now),
+      apiCodesAndTokens: await records.deleteApiAccessExpiredBefore(now),
       ...(await records.deleteSessionsExpiredBefore(daysBefore(this.#deps.sessionRecordsDays), BATCH)),
       changeEvents: await records.deleteChangeEventsProcessedBefore(
         daysBefore(this.#deps.changeEventsDays),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, openTestDatabase, type TestDatabase } from "../../test/support/databases.ts";
+import { SqlApiAccessRepository } from "./api-access.repository.ts";
 import { SqlOperationalRecords } from "./housekeeping.repository.ts";
 
 const HOUR_MS = 3_600_000;
@@ -91,6 +92,44 @@ describe.each(dialects)("operational records on %s", (dialect) => {
     expect(await records.deleteChangeEventsProcessedBefore(new Date(cutoff), 2)).toBe(6);
     const left = await t.database.db.selectFrom("event_inbox").select("id").orderBy("id").execute();
     expect(left.map((r) => r.id)).toEqual(["dead", "pending", "recent", "unreported"]);
+  });
+
+  it("deletes API clients' codes and tokens when they expire, and with their session", async () => {
+    const cutoff = Date.parse("2026-10-01T00:00:00Z");
+    const access = new SqlApiAccessRepository(t.database.db);
+    await insertSession("api-old", cutoff - HOUR_MS);
+    await insertSession("api-live", cutoff + 30 * 24 * HOUR_MS);
+    const grant = (code: string, sessionId: string, expiresAt: number) =>
+      access.insertGrant({
+        codeHash: code,
+        clientId: "epr",
+        sessionId,
+        redirectUri: "https://epr/cb",
+        codeChallenge: "c",
+        createdAt: new Date(expiresAt - 60_000),
+        expiresAt: new Date(expiresAt),
+      });
+    const token = (hash: string, sessionId: string, expiresAt: number) =>
+      access.insertToken({
+        tokenHash: hash,
+        clientId: "epr",
+        sessionId,
+        codeHash: "g",
+        expiresAt: new Date(expiresAt),
+      });
+    await grant("g-old-session", "api-old", cutoff + 10 * HOUR_MS);
+    await token("t-old-session", "api-old", cutoff + 10 * HOUR_MS);
+    await grant("g-expired", "api-live", cutoff - 60_000);
+    await token("t-expired", "api-live", cutoff - 60_000);
+    await token("t-live", "api-live", cutoff + HOUR_MS);
+    const records = new SqlOperationalRecords(t.database.db);
+    expect(await records.deleteApiAccessExpiredBefore(new Date(cutoff))).toBe(2);
+    expect((await records.deleteSessionsExpiredBefore(new Date(cutoff), 10)).sessions).toBe(1);
+    const tokens = await t.database.db.selectFrom("api_tokens").select("token_hash").execute();
+    const grants = await t.database.db.selectFrom("api_grants").select("code_hash").execute();
+    expect(tokens.map((r) => r.token_hash)).toEqual(["t-live"]);
+    expect(grants).toEqual([]);
+    await t.database.db.deleteFrom("sessions").where("id", "=", "api-live").execute();
   });
 
   it("deletes every session past the cutoff, batch after batch, and none after it", async () => {

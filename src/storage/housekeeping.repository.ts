@@ -31,6 +31,18 @@ export class SqlOperationalRecords implements OperationalRecords {
     }
   }
 
+  async deleteApiAccessExpiredBefore(cutoff: Date): Promise<number> {
+    const codes = await this.#db
+      .deleteFrom("api_grants")
+      .where("expires_at", "<", cutoff.getTime())
+      .executeTakeFirst();
+    const tokens = await this.#db
+      .deleteFrom("api_tokens")
+      .where("expires_at", "<", cutoff.getTime())
+      .executeTakeFirst();
+    return Number(codes.numDeletedRows) + Number(tokens.numDeletedRows);
+  }
+
   async deleteLogoutTokenIdsExpiredBefore(cutoff: Date): Promise<number> {
     const result = await this.#db
       .deleteFrom("logout_token_jtis")
@@ -81,6 +93,8 @@ export class SqlOperationalRecords implements OperationalRecords {
         const result = await trx.deleteFrom(table).where(column, "in", ids).executeTakeFirst();
         return Number(result.numDeletedRows);
       };
+      await trx.deleteFrom("api_tokens").where("session_id", "in", ids).execute();
+      await trx.deleteFrom("api_grants").where("session_id", "in", ids).execute();
       return {
         launchIds: await deleted("launch_intents"),
         pdsChecks: await deleted("pds_checks"),

@@ -12,6 +12,7 @@ import * as patientNationalState from "./migrations/0005-patient-national-state.
 import * as events from "./migrations/0006-events.ts";
 import * as housekeepingIndexes from "./migrations/0007-housekeeping-indexes.ts";
 import * as sortedByFamilyName from "./migrations/0008-patients-sorted-by-family-name.ts";
+import * as apiAccess from "./migrations/0009-api-access.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "0006-events": events,
   "0007-housekeeping-indexes": housekeepingIndexes,
   "0008-patients-sorted-by-family-name": sortedByFamilyName,
+  "0009-api-access": apiAccess,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

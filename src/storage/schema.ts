@@ -201,6 +201,25 @@ export interface LaunchIntentsTable {
 }
 
 /** Every table; the change-event inbox's tables are declared beside their repositories. */
+export interface ApiGrantsTable {
+  code_hash: string;
+  client_id: string;
+  session_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ApiTokensTable {
+  token_hash: string;
+  client_id: string;
+  session_id: string;
+  code_hash: string;
+  expires_at: number;
+}
+
 export interface DatabaseSchema extends EventsSchema {
   login_transactions: LoginTransactionsTable;
   sessions: SessionsTable;
@@ -209,6 +228,8 @@ export interface DatabaseSchema extends EventsSchema {
   patients: PatientsTable;
   patient_superseded_numbers: PatientSupersededNumbersTable;
   patient_demographics: PatientDemographicsTable;
+  api_grants: ApiGrantsTable;
+  api_tokens: ApiTokensTable;
   patient_contexts: PatientContextsTable;
   pds_checks: PdsChecksTable;
   audit_records: AuditRecordsTable;

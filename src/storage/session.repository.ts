@@ -11,7 +11,7 @@ import type {
 import type { DatabaseSchema, SessionsTable } from "./schema.ts";
 
 /** What a session is read as: everything but the token digest and CIS2's ID token, never needed to resolve it. */
-const COLUMNS = [
+export const SESSION_COLUMNS = [
   "id",
   "user_id",
   "user_name",
@@ -38,9 +38,9 @@ const COLUMNS = [
   "end_reason",
 ] as const satisfies readonly (keyof SessionsTable)[];
 
-type Row = Pick<Selectable<SessionsTable>, (typeof COLUMNS)[number]>;
+export type SessionRow = Pick<Selectable<SessionsTable>, (typeof SESSION_COLUMNS)[number]>;
 
-function roleOf(row: Row): Cis2Role | null {
+function roleOf(row: SessionRow): Cis2Role | null {
   if (!row.role_id || !row.org_code) return null;
   return {
     roleId: row.role_id,
@@ -52,7 +52,7 @@ function roleOf(row: Row): Cis2Role | null {
   };
 }
 
-function toSession(row: Row): Session {
+export function toSession(row: SessionRow): Session {
   return {
     id: row.id,
     user: JSON.parse(row.user_json) as SignedInUser,
@@ -118,7 +118,7 @@ export class SqlSessionRepository implements SessionRepository {
   async findByTokenHash(tokenHash: string): Promise<Session | undefined> {
     const row = await this.#db
       .selectFrom("sessions")
-      .select(COLUMNS)
+      .select(SESSION_COLUMNS)
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     return row ? toSession(row) : undefined;
@@ -160,7 +160,7 @@ export class SqlSessionRepository implements SessionRepository {
       query = query.where("user_id", "=", match.userId);
       if (match.exceptId) query = query.where("id", "!=", match.exceptId);
     }
-    const rows = await query.returning(COLUMNS).execute();
+    const rows = await query.returning(SESSION_COLUMNS).execute();
     return rows.map(toSession);
   }
 

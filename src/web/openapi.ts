@@ -28,7 +28,7 @@ export const openApiDocument = {
     title: "NCRS Connect API",
     version: "1.0.0",
     description:
-      "Open a patient's record in the National Care Records Service (NCRS) for a signed-in user, with the same checks and audit as the \"Open in NCRS\" button. Calls are made in the user's browser session (session cookie plus the CSRF token from any page, in the `X-CSRF-Token` header).",
+      "Open a patient's record in the National Care Records Service (NCRS) for a signed-in user, with the same checks and audit as the \"Open in NCRS\" button. Calls are made either in the user's browser session (session cookie plus the CSRF token from any page, in the `X-CSRF-Token` header) or by a registered point-of-care system acting for the user, with a bearer token from OAuth 2.0's authorization code grant with PKCE (`/oauth/authorize` in the user's browser, then `/oauth/token` with the system's client secret). A token lasts `API_TOKEN_TTL_SECONDS` and stops working when the user's session ends.",
   },
   servers: [{ url: "/api/v1" }],
   paths: {
@@ -38,7 +38,7 @@ export const openApiDocument = {
         summary: "Check and record a launch; get the NCRS URL to open",
         description:
           "Runs every launch check (session, role, current patient context for this session and tab, verified NHS number, not a duplicate), durably audits the launch, and returns the NCRS deep link to open in a new tab. Any failed check returns an error with the check's code and is audited too.",
-        security: [{ session: [], csrf: [] }],
+        security: [{ session: [], csrf: [] }, { pointOfCareSystem: [] }],
         requestBody: {
           required: true,
           content: {
@@ -81,7 +81,9 @@ export const openApiDocument = {
             },
           },
           "400": errorResponse("The request body is not valid"),
-          "401": errorResponse("No live session (launch.no_session)"),
+          "401": errorResponse(
+            "No live session (launch.no_session), or the bearer token is not valid (api_access.token_invalid)",
+          ),
           "403": errorResponse("The role cannot launch, or the CSRF token is missing or wrong"),
           "404": errorResponse("Unknown patient context"),
           "409": errorResponse("A check failed: stale context, unverified or invalid NHS number, duplicate"),
@@ -98,6 +100,18 @@ export const openApiDocument = {
         description: "The signed-in user's session (__Host-ncrs_session over https)",
       },
       csrf: { type: "apiKey", in: "header", name: "X-CSRF-Token" },
+      pointOfCareSystem: {
+        type: "oauth2",
+        description:
+          "A registered system (API_CLIENTS) acting for the signed-in user: confidential client (client_secret_basic or client_secret_post), PKCE S256 required.",
+        flows: {
+          authorizationCode: {
+            authorizationUrl: "/oauth/authorize",
+            tokenUrl: "/oauth/token",
+            scopes: {},
+          },
+        },
+      },
     },
     schemas: { Error: error },
   },

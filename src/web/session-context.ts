@@ -4,6 +4,7 @@
  * Routes declare `config.access`; a route that declares nothing is treated as needing a session.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { apiAccessErrors } from "../api-access/api-access.errors.ts";
 import { sessionErrors } from "../identity/identity.errors.ts";
 import type { Session } from "../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
@@ -23,6 +24,8 @@ declare module "fastify" {
     access?: Access;
     /** false for requests that must not count as activity (e.g. the idle-timer's status poll). */
     touch?: boolean;
+    /** An API client's bearer token may stand in for the session cookie (JSON API routes only). */
+    bearer?: boolean;
   }
   interface FastifyRequest {
     session: Session | null;
@@ -30,6 +33,8 @@ declare module "fastify" {
     idleExpiresAt: Date | null;
     /** Why the session this browser presented is no longer usable. */
     signedOutReason: string | null;
+    /** The API client acting for the session, when the request came with its bearer token. */
+    apiClientId: string | null;
   }
 }
 
@@ -49,15 +54,32 @@ export interface SessionContextDeps {
   readonly cookies: CookieNames;
   readonly secureCookies: boolean;
   readonly rolePolicy: RolePolicy;
+  /** The session a bearer token acts for; throws an AppError when the token is not valid. */
+  readonly bearer?: (token: string) => Promise<{ session: Session; clientId: string }>;
 }
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 export function registerSessionContext(app: FastifyInstance, deps: SessionContextDeps): void {
   app.decorateRequest("session", null);
   app.decorateRequest("idleExpiresAt", null);
   app.decorateRequest("signedOutReason", null);
+  app.decorateRequest("apiClientId", null);
 
   app.addHook("onRequest", async (request, reply) => {
     if (STATIC_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && request.routeOptions.config?.bearer && deps.bearer) {
+      // Acting for the user is not the user's activity: the session is not touched.
+      reply.header("www-authenticate", 'Bearer error="invalid_token"');
+      const token = BEARER.exec(authorization)?.[1];
+      if (!token) throw new AppError(apiAccessErrors.token_invalid);
+      const { session, clientId } = await deps.bearer(token);
+      reply.removeHeader("www-authenticate");
+      request.session = session;
+      request.apiClientId = clientId;
+      return;
+    }
     const resolved = await deps.sessions.resolve(
       request.cookies[deps.cookies.session],
       request.correlationId,

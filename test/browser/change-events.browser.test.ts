@@ -6,7 +6,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signInInBrowser } from "../support/browser.ts";
+import { launchBrowser, openPatientInBrowser, signInInBrowser } from "../support/browser.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -34,14 +34,7 @@ describe("a change event reaching an open patient page", () => {
   it("shows the clinician a banner live, flags the record, and is audited once", async () => {
     const page = await (await browser.newContext()).newPage();
     await signInInBrowser(page, stack.baseUrl, USERS.singleRole);
-    await page.goto(`${stack.baseUrl}/patients`);
-    await page.getByLabel(/Name, NHS number/).fill("999 100 0054");
-    await page.getByRole("button", { name: "Search" }).click();
-    await page.getByRole("button", { name: /Select HARTLEY, Oscar/ }).click();
-    await page.waitForURL(/\/patient-context\//);
-    await page.getByTestId("check-with-pds").click();
-    await page.getByTestId("confirm").click();
-    await page.waitForURL(/done=/);
+    await openPatientInBrowser(page, stack.baseUrl, "999 100 0054", /Select HARTLEY, Oscar/);
     const nhs = (await page.getByTestId("banner-nhs-number").textContent())?.replace(/\s/g, "") ?? "";
     expect(nhs).toMatch(/^\d{10}$/);
     expect(await page.getByTestId("banner-flag").count()).toBe(0);

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signInInBrowser } from "../support/browser.ts";
+import { launchBrowser, openPatientInBrowser, signInInBrowser } from "../support/browser.ts";
 import { metricValue } from "../support/metrics.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -48,17 +48,8 @@ async function signInOn(
   await signInInBrowser(page, stack.baseUrl, user, authenticator);
 }
 
-async function openPatient(page: Page, query: string, name: RegExp, verify = true): Promise<void> {
-  await page.goto(`${stack.baseUrl}/patients`);
-  await page.getByLabel(/Name, NHS number/).fill(query);
-  await page.getByRole("button", { name: "Search" }).click();
-  await page.getByRole("button", { name }).click();
-  await page.waitForURL(/\/patient-context\//);
-  if (!verify) return;
-  await page.getByTestId("check-with-pds").click();
-  await page.getByTestId("confirm").click();
-  await page.waitForURL(/done=/);
-}
+const openPatient = (page: Page, query: string, name: RegExp, verify = true) =>
+  openPatientInBrowser(page, stack.baseUrl, query, name, verify);
 
 async function launches(): Promise<{ nhsNumber: string; outcome: string; referer: string | null }[]> {
   return (await (await fetch(`${stack.ncrs.origin}/_sim/launches`)).json()) as {

@@ -34,3 +34,22 @@ export async function signInInBrowser(
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL(`${baseUrl}/home`);
 }
+
+/** Finds a patient on the search page and selects them; then, unless told not to, verifies with PDS. */
+export async function openPatientInBrowser(
+  page: Page,
+  baseUrl: string,
+  query: string,
+  name: RegExp,
+  verify = true,
+): Promise<void> {
+  await page.goto(`${baseUrl}/patients`);
+  await page.getByLabel(/Name, NHS number/).fill(query);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name }).click();
+  await page.waitForURL(/\/patient-context\//);
+  if (!verify) return;
+  await page.getByTestId("check-with-pds").click();
+  await page.getByTestId("confirm").click();
+  await page.waitForURL(/done=/);
+}

@@ -1,6 +1,8 @@
 /**
  * The HTTP API for other point-of-care systems: `POST /api/v1/launches` runs the same checks and
- * audit as the button and returns the NCRS URL to open; the OpenAPI description is served beside it.
+ * audit as the button and returns the NCRS URL to open, for the user's browser session (cookie and
+ * CSRF token) or for a registered system acting for the user (bearer token from /oauth/token); the
+ * OpenAPI description is served beside it.
  */
 import type { FastifyInstance } from "fastify";
 import type { LaunchService } from "../../launch/launch.service.ts";
@@ -17,7 +19,14 @@ export async function launchApiRoutes(
 
   app.post<{ Body: { patientContextId: string; encounterId?: string } }>(
     "/api/v1/launches",
-    { config: { access: "clinical", json: true }, preHandler: app.csrfProtection, schema: { body } },
+    {
+      config: { access: "clinical", json: true, bearer: true },
+      // A cookie can be sent by any page the browser has open, so cookie callers prove the page is
+      // ours; a bearer token is sent only by the client holding it.
+      preHandler: (request, reply, done) =>
+        request.apiClientId ? done() : app.csrfProtection.call(app, request, reply, done),
+      schema: { body },
+    },
     async (request, reply) => {
       const session = request.session;
       if (!session) throw new Error("route requires a session");

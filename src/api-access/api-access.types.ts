@@ -1,0 +1,31 @@
+/** Point-of-care systems registered to act for signed-in users, and what they are given. */
+
+export interface ApiClient {
+  readonly id: string;
+  /** SHA-256 of the client secret, hex: the secret itself is never configured or stored. */
+  readonly secretSha256: string;
+  /** Where the user's browser is sent back with a code; matched exactly. */
+  readonly redirectUris: readonly string[];
+}
+
+/** A single-use authorization code, stored by digest. */
+export interface AuthorizationGrant {
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly sessionId: string;
+  readonly redirectUri: string;
+  /** PKCE S256 challenge the token request must answer. */
+  readonly codeChallenge: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** An access token, stored by digest, bound to the session it acts for. */
+export interface AccessToken {
+  readonly tokenHash: string;
+  readonly clientId: string;
+  readonly sessionId: string;
+  /** The code it was issued for: a replayed code revokes what it gave. */
+  readonly codeHash: string;
+  readonly expiresAt: Date;
+}
