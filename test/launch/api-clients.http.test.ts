@@ -150,6 +150,10 @@ describe.each(dialects)("API clients acting for a user (%s)", (dialect) => {
     expect(wrongSecret.headers.get("www-authenticate")).toContain("Basic");
     expect(await wrongSecret.json()).toMatchObject({ error: "invalid_client" });
     expect((await token({ code, code_verifier: verifier }, basic("someone-else"))).status).toBe(401);
+    const malformed = `Basic ${Buffer.from(`${CLIENT}:%zz`).toString("base64")}`;
+    expect(await (await token({ code, code_verifier: verifier }, malformed)).json()).toMatchObject({
+      error: "invalid_client",
+    });
     expect(await (await token({ code, code_verifier: pkce().verifier })).json()).toMatchObject({
       error: "invalid_grant",
     });

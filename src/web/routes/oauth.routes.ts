@@ -17,13 +17,23 @@ function credentialsOf(authorization: string | undefined, body: Params): ClientC
   if (basic) {
     const decoded = Buffer.from(basic, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
+    // RFC 6749 §2.3.1: both parts form-encoded; a malformed one authenticates nobody.
     if (colon > 0)
       return {
-        clientId: decodeURIComponent(decoded.slice(0, colon)),
-        clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+        clientId: formDecoded(decoded.slice(0, colon)),
+        clientSecret: formDecoded(decoded.slice(colon + 1)),
       };
+    return { clientId: undefined, clientSecret: undefined };
   }
   return { clientId: body["client_id"], clientSecret: body["client_secret"] };
+}
+
+function formDecoded(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replaceAll("+", " "));
+  } catch {
+    return undefined;
+  }
 }
 
 function tokenError(reply: FastifyReply, error: TokenError, basic: boolean) {
