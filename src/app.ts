@@ -14,7 +14,12 @@ import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type DomainEvents, type Events } from "./domain-events.ts";
-import { auditCommitMetrics, pdsCallMetrics, subscribeDomainMetrics } from "./ops/domain-metrics.ts";
+import {
+  auditCommitMetrics,
+  cis2CallMetrics,
+  pdsCallMetrics,
+  subscribeDomainMetrics,
+} from "./ops/domain-metrics.ts";
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
 import { Housekeeping } from "./ops/housekeeping.ts";
 import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
@@ -103,7 +108,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     logger,
     onCommitted: auditCommitMetrics(registry),
   });
-  const identity = await buildIdentity({ config, database, events, clock, keysDir });
+  const identity = await buildIdentity({
+    config,
+    database,
+    events,
+    clock,
+    keysDir,
+    onCis2Call: cis2CallMetrics(registry),
+  });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
   const patients = buildPatients({ config, database, events, clock, onPdsCall: pdsCallMetrics(registry) });
   const launch = buildLaunch({

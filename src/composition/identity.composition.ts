@@ -12,7 +12,7 @@ import { SessionService } from "../identity/session.service.ts";
 import type { SessionLifetimes } from "../identity/session-policy.ts";
 import { SignInService } from "../identity/sign-in.service.ts";
 import { WorkstationService } from "../identity/workstation.service.ts";
-import { Cis2OidcProvider } from "../national/cis2/cis2-oidc.provider.ts";
+import { type Cis2Call, Cis2OidcProvider } from "../national/cis2/cis2-oidc.provider.ts";
 import type { Clock } from "../platform/clock.ts";
 import { KeyStore } from "../platform/key-store.ts";
 import type { Database } from "../storage/database.ts";
@@ -65,6 +65,7 @@ export async function buildIdentity(deps: {
   readonly events: Events;
   readonly clock: Clock;
   readonly keysDir: string;
+  readonly onCis2Call?: (call: Cis2Call) => void;
 }): Promise<Identity> {
   const { config, database, events, clock } = deps;
   const keys = await KeyStore.open(deps.keysDir, "cis2-client", config.cis2SigningAlg);
@@ -80,6 +81,7 @@ export async function buildIdentity(deps: {
     discoveryCacheSeconds: config.cis2DiscoveryCacheSeconds,
     clockSkewSeconds: config.cis2ClockSkewSeconds,
     allowInsecureHttp: config.allowInsecureHttp,
+    ...(deps.onCis2Call ? { onCall: deps.onCis2Call } : {}),
   });
   const rolePolicy: RolePolicy = {
     clinicalActivityCodes: config.clinicalActivityCodes,

@@ -88,6 +88,19 @@ export function pdsCallMetrics(registry: Registry) {
     calls.observe({ outcome: event.outcome }, event.durationMs / 1000);
 }
 
+/** Calls to CIS2 (discovery, token, UserInfo) by outcome: a slow sign-in is CIS2's or ours. */
+export function cis2CallMetrics(registry: Registry) {
+  const calls = new Histogram({
+    name: "ncrs_cis2_call_duration_seconds",
+    help: "Calls to CIS2 by call (discovery, token, userinfo) and outcome (ok or our error code)",
+    labelNames: ["call", "outcome"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
+  return (event: { call: string; outcome: string; durationMs: number }) =>
+    calls.observe({ call: event.call, outcome: event.outcome }, event.durationMs / 1000);
+}
+
 /**
  * Audit group commits: records per commit and commit latency, so a slow disk or a contended
  * chain head shows up before clinicians feel it.

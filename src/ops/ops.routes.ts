@@ -1,9 +1,10 @@
 /**
  * Health for orchestrators and people: `/healthz` (the process is up), `/readyz` (the database
- * answers and CIS2 discovery can be fetched), `/metrics` (Prometheus text format).
+ * answers and CIS2 discovery can be fetched), `/metrics` (Prometheus text format, with the running
+ * version as `ncrs_build_info`).
  */
 import type { FastifyInstance } from "fastify";
-import type { Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -39,6 +40,13 @@ async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: bool
 
 export async function opsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): Promise<void> {
   const config = { access: "public" as const, json: true };
+  // Which version each instance runs, so dashboards can split any rate by it.
+  new Gauge({
+    name: "ncrs_build_info",
+    help: "The running version (always 1)",
+    labelNames: ["version", "node"],
+    registers: [deps.registry],
+  }).set({ version: deps.version, node: process.versions.node }, 1);
   app.get("/healthz", { config }, async () => ({
     status: "ok",
     version: deps.version,

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpAgent } from "../support/http-agent.ts";
+import { metricValue } from "../support/metrics.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -20,7 +21,10 @@ describe("an organisation that requires AAL3", () => {
   });
   afterAll(async () => stack.close());
 
-  it("admits a smartcard user", async () => {
+  it("admits a smartcard user, and times each call to CIS2 for operations", async () => {
+    const calls = (call: string) =>
+      metricValue(stack.baseUrl, "ncrs_cis2_call_duration_seconds_count", { call, outcome: "ok" });
+    const [tokenBefore, userinfoBefore] = [await calls("token"), await calls("userinfo")];
     expect(
       (
         await signIn(new HttpAgent(), stack.baseUrl, {
@@ -29,6 +33,9 @@ describe("an organisation that requires AAL3", () => {
         })
       ).status,
     ).toBe(200);
+    expect(await calls("token")).toBe(tokenBefore + 1);
+    expect(await calls("userinfo")).toBe(userinfoBefore + 1);
+    expect(await calls("discovery")).toBeGreaterThanOrEqual(1);
   });
 
   it("refuses an AAL2 authenticator, as CIS2 does, with a clear page", async () => {
@@ -61,11 +68,18 @@ describe("when CIS2 cannot be reached", () => {
   });
   afterAll(async () => stack.close().catch(() => undefined));
 
-  it("says so plainly at sign-in, with a code and reference", async () => {
+  it("says so plainly at sign-in, with a code and reference, and counts the failed call", async () => {
+    const failed = () =>
+      metricValue(stack.baseUrl, "ncrs_cis2_call_duration_seconds_count", {
+        call: "discovery",
+        outcome: "sign_in.cis2_unavailable",
+      });
+    const before = await failed();
     const page = await new HttpAgent().get(`${stack.baseUrl}/auth/login`);
     expect(page.status).toBe(503);
     expect(page.body).toContain("NHS Care Identity is not responding");
     expect(page.body).toContain("sign_in.cis2_unavailable");
+    expect(await failed()).toBeGreaterThan(before);
   });
 
   it("is not ready, but is alive", async () => {
@@ -75,7 +89,10 @@ describe("when CIS2 cannot be reached", () => {
       status: "not_ready",
       checks: expect.arrayContaining([expect.objectContaining({ name: "cis2", ok: false })]),
     });
-    expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+    const health = await fetch(`${stack.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const { version } = (await health.json()) as { version: string };
+    expect(await metricValue(stack.baseUrl, "ncrs_build_info", { version })).toBe(1);
   });
 
   it("keeps serving pages that do not need CIS2", async () => {

@@ -13,6 +13,7 @@ import type {
   IdentityProvider,
   TokenClaims,
 } from "../../identity/identity.ports.ts";
+import { isAppError } from "../../platform/errors.ts";
 import type { SigningKey } from "../../platform/key-store.ts";
 import { translateCis2Error, translateLogoutTokenError } from "./cis2.errors.ts";
 
@@ -29,6 +30,15 @@ export interface Cis2ProviderOptions {
   readonly clockSkewSeconds: number;
   /** Only for the local simulator: permits an http issuer. */
   readonly allowInsecureHttp: boolean;
+  /** Told of every call to CIS2 (how long, and how it ended), so operations can tell its speed from ours. */
+  readonly onCall?: (call: Cis2Call) => void;
+}
+
+export interface Cis2Call {
+  readonly call: "discovery" | "token" | "userinfo";
+  /** `ok`, or the code of the error it became (e.g. `sign_in.cis2_unavailable`). */
+  readonly outcome: string;
+  readonly durationMs: number;
 }
 
 interface Discovered {
@@ -68,6 +78,14 @@ export class Cis2OidcProvider implements IdentityProvider {
 
   async exchangeCode(callbackUrl: URL, checks: CodeExchangeChecks): Promise<CodeExchangeResult> {
     const { config } = await this.#discovery();
+    return this.#timed("token", () => this.#exchange(config, callbackUrl, checks));
+  }
+
+  async #exchange(
+    config: oidc.Configuration,
+    callbackUrl: URL,
+    checks: CodeExchangeChecks,
+  ): Promise<CodeExchangeResult> {
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
         expectedState: checks.state,
@@ -87,10 +105,27 @@ export class Cis2OidcProvider implements IdentityProvider {
   /** The subject is compared by the caller's named step, so that failure has its own error code. */
   async userInfo(accessToken: string): Promise<TokenClaims> {
     const { config } = await this.#discovery();
+    return this.#timed("userinfo", async () => {
+      try {
+        return (await oidc.fetchUserInfo(config, accessToken, oidc.skipSubjectCheck)) as TokenClaims;
+      } catch (error) {
+        throw translateCis2Error(error);
+      }
+    });
+  }
+
+  /** Runs one call to CIS2 and reports its duration and outcome. */
+  async #timed<T>(call: Cis2Call["call"], run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (outcome: string) =>
+      this.#options.onCall?.({ call, outcome, durationMs: performance.now() - started });
     try {
-      return (await oidc.fetchUserInfo(config, accessToken, oidc.skipSubjectCheck)) as TokenClaims;
+      const result = await run();
+      report("ok");
+      return result;
     } catch (error) {
-      throw translateCis2Error(error);
+      report(isAppError(error) ? error.code : "error");
+      throw error;
     }
   }
 
@@ -117,9 +152,13 @@ export class Cis2OidcProvider implements IdentityProvider {
     const stale = Date.now() - this.#discoveredAt > this.#options.discoveryCacheSeconds * 1000;
     if (!this.#discovered || stale) {
       this.#discoveredAt = Date.now();
-      this.#discovered = this.#discover().catch((error: unknown) => {
+      this.#discovered = this.#timed("discovery", () =>
+        this.#discover().catch((error: unknown) => {
+          throw translateCis2Error(error);
+        }),
+      ).catch((error: unknown) => {
         this.#discovered = undefined;
-        throw translateCis2Error(error);
+        throw error;
       });
     }
     return this.#discovered;
