@@ -24,6 +24,7 @@ const launch = {
   nhsNumber: "9991000054" as never,
   source: "patient_page" as const,
   encounterId: null,
+  apiClientId: null,
 };
 
 /** One plausible payload per event; the type makes a new event without an example fail to compile. */

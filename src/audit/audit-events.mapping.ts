@@ -12,6 +12,7 @@ import type { Actor } from "../identity/identity.events.ts";
 import type {
   LaunchBlocked,
   LaunchBrowserOutcomeReported,
+  LaunchEventBase,
   LaunchRedirected,
   LaunchRequested,
 } from "../launch/launch.events.ts";
@@ -53,6 +54,19 @@ export interface AuditedActionRow<P extends AuditedAction> {
  * clinical action that carries its own outcome, source and duration). An outcome outside the
  * controlled list makes the append, and so the action, fail: add the code to the table first.
  */
+/** What every launch record says besides its columns; the system that asked, for API launches. */
+function launchDetails(
+  e: LaunchEventBase,
+  extra: Record<string, DetailValue> = {},
+): Record<string, DetailValue> {
+  return {
+    launchRef: e.launchRef,
+    patientId: e.patientId,
+    ...extra,
+    ...(e.apiClientId === null ? {} : { apiClientId: e.apiClientId }),
+  };
+}
+
 export function auditedAction<P extends AuditedAction>(row: AuditedActionRow<P> = {}) {
   return (payload: P): Mapped => {
     const outcome =
@@ -191,16 +205,16 @@ export const AUDIT_MAPPINGS: AuditMappings = {
   }),
   "launch.requested": auditedAction<LaunchRequested>({
     outcome: "requested",
-    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId }),
+    details: (e) => launchDetails(e),
   }),
   "launch.redirected": auditedAction<LaunchRedirected>({
-    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId, ncrsOrigin: e.ncrsOrigin }),
+    details: (e) => launchDetails(e, { ncrsOrigin: e.ncrsOrigin }),
   }),
   "launch.blocked": auditedAction<LaunchBlocked>({
-    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId, step: e.step }),
+    details: (e) => launchDetails(e, { step: e.step }),
   }),
   "launch.browser_outcome": auditedAction<LaunchBrowserOutcomeReported>({
-    details: (e) => ({ launchRef: e.launchRef, patientId: e.patientId }),
+    details: (e) => launchDetails(e),
   }),
   ...EVENTS_AUDIT_MAPPINGS,
   "audit.searched": (e) => ({

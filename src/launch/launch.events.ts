@@ -23,6 +23,8 @@ export interface LaunchEventBase {
   readonly nhsNumber: NhsNumber | null;
   readonly source: LaunchSource;
   readonly encounterId: string | null;
+  /** The registered system that asked (launches through the API with a bearer token). */
+  readonly apiClientId: string | null;
 }
 
 export interface LaunchRequested extends LaunchEventBase {}
@@ -69,5 +71,6 @@ export function launchEventBase(
     nhsNumber: intent?.nhsNumber ?? null,
     source: intent?.source ?? "patient_page",
     encounterId: intent?.encounterId ?? null,
+    apiClientId: intent?.apiClientId ?? null,
   };
 }

@@ -41,6 +41,15 @@ export type LaunchResult = { readonly url: string; readonly ref: string; readonl
 
 const REPLAY_WAIT_MS = 3000;
 
+/** Where a launch id was asked for: the patient page's button, or the API (with its encounter and system). */
+export interface LaunchOrigin {
+  readonly source: LaunchSource;
+  readonly encounterId: string | null;
+  readonly apiClientId: string | null;
+}
+
+const PATIENT_PAGE: LaunchOrigin = { source: "patient_page", encounterId: null, apiClientId: null };
+
 export class LaunchService {
   readonly #deps: LaunchDeps;
   readonly #shown = new IssuedLaunchIds();
@@ -56,11 +65,10 @@ export class LaunchService {
   async issue(
     session: Session,
     contextId: string,
-    source: LaunchSource,
-    encounterId: string | null = null,
+    origin: LaunchOrigin = PATIENT_PAGE,
   ): Promise<IssuedLaunchId> {
     const { context, patient } = await this.#deps.contexts.current(session, contextId);
-    return this.#issueFor(session, context, patient, source, encounterId, false);
+    return this.#issueFor(session, context, patient, origin, false);
   }
 
   /**
@@ -70,15 +78,14 @@ export class LaunchService {
    * showing a page again writes nothing.
    */
   issueForPage(session: Session, context: PatientContext, patient: Patient): Promise<IssuedLaunchId> {
-    return this.#issueFor(session, context, patient, "patient_page", null, true);
+    return this.#issueFor(session, context, patient, PATIENT_PAGE, true);
   }
 
   async #issueFor(
     session: Session,
     context: PatientContext,
     patient: Patient,
-    source: LaunchSource,
-    encounterId: string | null,
+    origin: LaunchOrigin,
     reuse: boolean,
   ): Promise<IssuedLaunchId> {
     if (patient.nhsNumber.kind !== "valid") throw new AppError(launchErrors.invalid_nhs_number);
@@ -111,8 +118,9 @@ export class LaunchService {
       contextId: context.id,
       patientId: patient.id,
       nhsNumber: patient.nhsNumber.value,
-      source,
-      encounterId,
+      source: origin.source,
+      encounterId: origin.encounterId,
+      apiClientId: origin.apiClientId,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.#deps.settings.launchIdTtlSeconds * 1000),
       usedAt: null,
@@ -121,7 +129,7 @@ export class LaunchService {
     };
     await this.#deps.intents.insert(intent);
     const issued = { launchId, ref: intent.ref, expiresAt: intent.expiresAt };
-    if (source === "patient_page" && encounterId === null) this.#shown.remember(scope, issued);
+    if (origin === PATIENT_PAGE) this.#shown.remember(scope, issued);
     return issued;
   }
 
@@ -184,11 +192,12 @@ export class LaunchService {
     contextId: string,
     encounterId: string | null,
     correlationId: string,
+    apiClientId: string | null = null,
   ): Promise<LaunchResult> {
     const started = this.#deps.clock.now().getTime();
     let issued: IssuedLaunchId;
     try {
-      issued = await this.issue(session, contextId, "api", encounterId);
+      issued = await this.issue(session, contextId, { source: "api", encounterId, apiClientId });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const reason: LaunchBlockReason = error.code.startsWith("patient.") ? "stale_context" : reasonOf(error);

@@ -33,6 +33,8 @@ export interface LaunchIntent {
   /** `launched` or `blocked.<reason>` once decided. */
   readonly outcome: string | null;
   readonly browserOutcome: BrowserOutcome | null;
+  /** The registered system that asked, when it launched through the API acting for the user. */
+  readonly apiClientId: string | null;
 }
 
 /** How launches behave (from configuration). */

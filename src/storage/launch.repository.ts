@@ -21,6 +21,7 @@ function toIntent(row: Selectable<LaunchIntentsTable>): LaunchIntent {
     usedAt: row.used_at === null ? null : new Date(row.used_at),
     outcome: row.outcome,
     browserOutcome: row.browser_outcome as BrowserOutcome | null,
+    apiClientId: row.api_client_id,
   };
 }
 
@@ -60,6 +61,7 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
         used_at: null,
         outcome: null,
         browser_outcome: null,
+        api_client_id: i.apiClientId,
       })
       .execute();
   }

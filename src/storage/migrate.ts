@@ -13,6 +13,7 @@ import * as events from "./migrations/0006-events.ts";
 import * as housekeepingIndexes from "./migrations/0007-housekeeping-indexes.ts";
 import * as sortedByFamilyName from "./migrations/0008-patients-sorted-by-family-name.ts";
 import * as apiAccess from "./migrations/0009-api-access.ts";
+import * as launchApiClient from "./migrations/0010-launch-api-client.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0007-housekeeping-indexes": housekeepingIndexes,
   "0008-patients-sorted-by-family-name": sortedByFamilyName,
   "0009-api-access": apiAccess,
+  "0010-launch-api-client": launchApiClient,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -198,9 +198,10 @@ export interface LaunchIntentsTable {
   used_at: number | null;
   outcome: string | null;
   browser_outcome: string | null;
+  /** The registered system that asked, for launches through the API with its bearer token. */
+  api_client_id: string | null;
 }
 
-/** Every table; the change-event inbox's tables are declared beside their repositories. */
 export interface ApiGrantsTable {
   code_hash: string;
   client_id: string;
@@ -220,6 +221,7 @@ export interface ApiTokensTable {
   expires_at: number;
 }
 
+/** Every table; the change-event inbox's tables are declared beside their repositories. */
 export interface DatabaseSchema extends EventsSchema {
   login_transactions: LoginTransactionsTable;
   sessions: SessionsTable;

@@ -119,11 +119,16 @@ describe.each(dialects)("API clients acting for a user (%s)", (dialect) => {
     ).session_id;
     const records = await stack.built.database.db
       .selectFrom("audit_records")
-      .select(["outcome", "source", "encounter_id"])
+      .select(["outcome", "source", "encounter_id", "details"])
       .where("session_id", "=", sessionId)
       .where("event_type", "like", "launch.%")
       .execute();
-    expect(records).toContainEqual({ outcome: "launched", source: "api", encounter_id: "enc-7" });
+    expect(records.find((r) => r.outcome === "launched")).toMatchObject({
+      source: "api",
+      encounter_id: "enc-7",
+    });
+    // Each launch record names the system that asked.
+    expect(records.map((r) => JSON.parse(String(r.details)).apiClientId)).toEqual(records.map(() => CLIENT));
 
     // The same token is refused once the user logs out.
     const home = await agent.get(`${stack.baseUrl}/home`);

@@ -36,6 +36,7 @@ export async function launchApiRoutes(
           request.body.patientContextId,
           request.body.encounterId ?? null,
           request.correlationId,
+          request.apiClientId,
         );
         return reply.code(201).send({ launchUrl: result.url, launchRef: result.ref });
       } catch (error) {

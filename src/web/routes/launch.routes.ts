@@ -61,7 +61,7 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
     async (request) => {
       const session = request.session;
       if (!session) throw new AppError(launchErrors.no_session);
-      const issued = await deps.launches.issue(session, request.params.ctx, "patient_page");
+      const issued = await deps.launches.issue(session, request.params.ctx);
       return { launchId: issued.launchId, ref: issued.ref, expiresAt: issued.expiresAt.toISOString() };
     },
   );
