@@ -36,6 +36,8 @@ afterAll(async () => {
 
 async function newContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options);
+  // A step that never completes fails by name, well before the test's own timeout.
+  context.setDefaultTimeout(15_000);
   contexts.push(context);
   return context;
 }
