@@ -129,7 +129,7 @@ export class LaunchService {
     };
     await this.#deps.intents.insert(intent);
     const issued = { launchId, ref: intent.ref, expiresAt: intent.expiresAt };
-    if (origin === PATIENT_PAGE) this.#shown.remember(scope, issued);
+    if (origin.source === "patient_page" && origin.encounterId === null) this.#shown.remember(scope, issued);
     return issued;
   }
 

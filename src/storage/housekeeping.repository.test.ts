@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, openTestDatabase, type TestDatabase } from "../../test/support/databases.ts";
 import { SqlApiAccessRepository } from "./api-access.repository.ts";
+import { newRow } from "./event-rows.ts";
 import { SqlOperationalRecords } from "./housekeeping.repository.ts";
 
 const HOUR_MS = 3_600_000;
@@ -46,36 +47,32 @@ describe.each(dialects)("operational records on %s", (dialect) => {
       .execute();
   }
 
+  /** An inbox row as intake stores it, then moved to `status` as processing would leave it. */
   async function insertEvent(id: string, status: string, processedAt: number | null, reportDue = false) {
+    const stored = newRow({
+      id,
+      source: "uk.nhs.mns",
+      externalId: `external-${id}`,
+      channel: "http",
+      format: "cloudevent",
+      type: "pds-change-of-gp-2",
+      subjectIndex: "index",
+      pdsVersion: 2,
+      occurredAt: null,
+      receivedAt: new Date((processedAt ?? Date.now()) - 1000),
+      correlationId: `correlation-${id}`,
+      contentType: "application/cloudevents+json",
+      payloadSealed: "sealed",
+      intakeInstance: "intake-1",
+    });
     await t.database.db
       .insertInto("event_inbox")
       .values({
-        id,
-        source: "uk.nhs.mns",
-        external_id: `external-${id}`,
-        channel: "http",
-        format: "cloudevent",
-        event_type: "pds-change-of-gp-2",
-        subject_index: "index",
-        pds_version: 2,
-        occurred_at: null,
-        received_at: (processedAt ?? Date.now()) - 1000,
-        correlation_id: `correlation-${id}`,
-        content_type: "application/cloudevents+json",
-        payload_sealed: "sealed",
+        ...stored,
         status,
         attempts: 1,
-        next_attempt_at: 0,
-        claimed_by: null,
-        lease_until: null,
-        last_error: null,
-        outcome: null,
-        notable_json: null,
-        patient_id: null,
         processed_at: processedAt,
-        generation: 1,
         report_due_at: reportDue ? Date.now() : null,
-        intake_instance: "intake-1",
       })
       .execute();
   }
