@@ -1,5 +1,6 @@
 /** Security headers on real responses: CSP with a fresh nonce that the page's script carries, and the rest. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { helmetHeaders } from "../../src/platform/http/security.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
 let stack: Stack;
@@ -33,6 +34,21 @@ describe("security headers", () => {
     expect(headers.get("referrer-policy")).toBe("no-referrer");
     expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
     expect(headers.get("x-content-type-options")).toBe("nosniff");
+    expect(headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect(headers.get("origin-agent-cluster")).toBe("?1");
+    expect(headers.get("x-permitted-cross-domain-policies")).toBe("none");
+    expect(headers.get("x-xss-protection")).toBe("0");
+    expect(headers.get("x-powered-by")).toBeNull();
+    // Served over plain http in development: no HSTS (it would pin localhost to https).
+    expect(headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("send HSTS when served over https, from the same fixed set helmet decides", () => {
+    const secure = helmetHeaders({ strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true } });
+    expect(secure["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+    expect(helmetHeaders({ strictTransportSecurity: false })["strict-transport-security"]).toBeUndefined();
+    expect(Object.keys(secure).every((name) => name === name.toLowerCase())).toBe(true);
   });
 
   it("let static assets be cached", async () => {
