@@ -2,6 +2,8 @@
  * How patient details read on screen. Missing data never shows as a blank that looks like data:
  * it says "Not recorded", "Unknown" or "Restricted".
  */
+
+import { perMinute } from "../platform/per-minute.ts";
 import type { Confidentiality, Death, Gender, PersonName, PostalAddress } from "./national-patient.ts";
 import { formatNhsNumber } from "./nhs-number.ts";
 import type { NhsNumberIdentifier } from "./patient.types.ts";
@@ -100,6 +102,4 @@ const UK_ISO_DATE = new Intl.DateTimeFormat("en-CA", {
 });
 
 /** Today's date in the UK, YYYY-MM-DD. */
-export function ukToday(now: Date): string {
-  return UK_ISO_DATE.format(now);
-}
+export const ukToday = perMinute((now: Date) => UK_ISO_DATE.format(now));

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import nunjucks from "nunjucks";
 import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
 import { CSRF_SECRET_COOKIE_NAMES } from "../platform/http/security.ts";
+import { perMinute } from "../platform/per-minute.ts";
 import { NHSUK_ROOT } from "./assets.ts";
 
 const VIEWS = fileURLToPath(new URL("./views/", import.meta.url));
@@ -176,6 +177,4 @@ export function formatDateTimeSeconds(d: Date): string {
 }
 
 /** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */
-export function formatDateTime(d: Date): string {
-  return `${UK_DATE.format(d)} at ${UK_TIME.format(d)}`;
-}
+export const formatDateTime = perMinute((d: Date) => `${UK_DATE.format(d)} at ${UK_TIME.format(d)}`);
