@@ -4,6 +4,7 @@ import type { LaunchIntentRepository } from "../launch/launch.ports.ts";
 import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "../launch/launch.types.ts";
 import { nhsNumber } from "../patients/nhs-number.ts";
 import { GroupCommit } from "../platform/group-commit.ts";
+import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type { DatabaseSchema, LaunchIntentsTable } from "./schema.ts";
 
 function toIntent(row: Selectable<LaunchIntentsTable>): LaunchIntent {
@@ -38,8 +39,14 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
    */
   readonly #writes: GroupCommit<IntentWrite, boolean>;
 
+  /** Every view of a patient page checks the launch id it last showed. */
+  readonly #byTokenHash: PreparedQuery<Selectable<LaunchIntentsTable>, "tokenHash">;
+
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
+    this.#byTokenHash = prepareQuery(db, ["tokenHash"], (db, v) =>
+      db.selectFrom("launch_intents").selectAll().where("token_hash", "=", v.tokenHash),
+    );
     this.#writes = new GroupCommit({ maxBatch: 256, lingerMs: 0 }, (writes) => this.#writeBatch(writes));
   }
 
@@ -67,11 +74,7 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
   }
 
   async findByTokenHash(tokenHash: string): Promise<LaunchIntent | undefined> {
-    const row = await this.#db
-      .selectFrom("launch_intents")
-      .selectAll()
-      .where("token_hash", "=", tokenHash)
-      .executeTakeFirst();
+    const [row] = await this.#byTokenHash({ tokenHash });
     return row ? toIntent(row) : undefined;
   }
 

@@ -10,6 +10,7 @@ import type {
   PdsCheck,
   PdsCheckRepository,
 } from "../patients/patients.ports.ts";
+import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type { DatabaseSchema, PatientContextsTable } from "./schema.ts";
 
 function toContext(row: Selectable<PatientContextsTable>): PatientContext {
@@ -26,9 +27,14 @@ function toContext(row: Selectable<PatientContextsTable>): PatientContext {
 
 export class SqlPatientContextRepository implements PatientContextRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  /** Every view of a patient page looks its context up. */
+  readonly #byId: PreparedQuery<Selectable<PatientContextsTable>, "id">;
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
+    this.#byId = prepareQuery(db, ["id"], (db, v) =>
+      db.selectFrom("patient_contexts").selectAll().where("id", "=", v.id),
+    );
   }
 
   async create(c: PatientContext): Promise<void> {
@@ -56,11 +62,7 @@ export class SqlPatientContextRepository implements PatientContextRepository {
   }
 
   async find(id: string): Promise<PatientContext | undefined> {
-    const row = await this.#db
-      .selectFrom("patient_contexts")
-      .selectAll()
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const [row] = await this.#byId({ id });
     return row ? toContext(row) : undefined;
   }
 

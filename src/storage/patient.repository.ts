@@ -1,5 +1,5 @@
 /** The local patient index in the database (both dialects). */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Confidentiality, Death, NationalPatient } from "../patients/national-patient.ts";
 import { type NhsNumber, nhsNumber, parseNhsNumber } from "../patients/nhs-number.ts";
 import {
@@ -11,17 +11,46 @@ import {
 } from "../patients/patient.types.ts";
 import type { NewPatient, PatientQuery, PatientRepository } from "../patients/patients.ports.ts";
 import { demographicRows, emptyDemographics, searchName, toPatient } from "./patient-rows.ts";
-import type { DatabaseSchema } from "./schema.ts";
+import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
+import type {
+  DatabaseSchema,
+  PatientDemographicsTable,
+  PatientSupersededNumbersTable,
+  PatientsTable,
+} from "./schema.ts";
 import { isUniqueViolation } from "./sql-errors.ts";
 import { verificationToJson } from "./verification-json.ts";
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
+type PatientRows = [
+  Selectable<PatientsTable>[],
+  Selectable<PatientDemographicsTable>[],
+  Selectable<PatientSupersededNumbersTable>[],
+];
+
 export class SqlPatientRepository implements PatientRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  /** One patient's rows: every view of a patient page reads them. */
+  readonly #one: {
+    readonly patient: PreparedQuery<Selectable<PatientsTable>, "id">;
+    readonly demographics: PreparedQuery<Selectable<PatientDemographicsTable>, "id">;
+    readonly superseded: PreparedQuery<Selectable<PatientSupersededNumbersTable>, "id">;
+  };
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
+    this.#one = {
+      patient: prepareQuery(db, ["id"], (db, v) =>
+        db.selectFrom("patients").selectAll().where("id", "=", v.id),
+      ),
+      demographics: prepareQuery(db, ["id"], (db, v) =>
+        db.selectFrom("patient_demographics").selectAll().where("patient_id", "=", v.id),
+      ),
+      superseded: prepareQuery(db, ["id"], (db, v) =>
+        db.selectFrom("patient_superseded_numbers").selectAll().where("patient_id", "=", v.id),
+      ),
+    };
   }
 
   async insert(p: NewPatient): Promise<void> {
@@ -58,7 +87,7 @@ export class SqlPatientRepository implements PatientRepository {
   }
 
   async findById(id: string): Promise<Patient | undefined> {
-    return (await this.#load(this.#db, [id]))[0];
+    return (await this.#load([id]))[0];
   }
 
   async findByNhsNumber(value: NhsNumber): Promise<Patient | undefined> {
@@ -82,7 +111,7 @@ export class SqlPatientRepository implements PatientRepository {
     else if (query.kind === "birth_date") q = q.where("birth_date", "=", query.value);
     else for (const term of query.terms) q = q.where("search_name", "like", `%${term.replace(/[%_]/g, "")}%`);
     const ids = (await q.orderBy("search_name").orderBy("id").limit(limit).execute()).map((r) => r.id);
-    return this.#load(this.#db, ids);
+    return this.#load(ids);
   }
 
   async findByAnyNhsNumber(value: NhsNumber): Promise<Patient | undefined> {
@@ -225,13 +254,23 @@ export class SqlPatientRepository implements PatientRepository {
     }
   }
 
-  async #load(db: Db, ids: readonly string[]): Promise<Patient[]> {
-    if (ids.length === 0) return [];
-    const [rows, demographics, superseded] = await Promise.all([
+  #rowsOf(ids: readonly string[]): Promise<PatientRows> {
+    const [id] = ids;
+    if (ids.length === 1 && id !== undefined) {
+      const one = this.#one;
+      return Promise.all([one.patient({ id }), one.demographics({ id }), one.superseded({ id })]);
+    }
+    const db = this.#db;
+    return Promise.all([
       db.selectFrom("patients").selectAll().where("id", "in", ids).execute(),
       db.selectFrom("patient_demographics").selectAll().where("patient_id", "in", ids).execute(),
       db.selectFrom("patient_superseded_numbers").selectAll().where("patient_id", "in", ids).execute(),
     ]);
+  }
+
+  async #load(ids: readonly string[]): Promise<Patient[]> {
+    if (ids.length === 0) return [];
+    const [rows, demographics, superseded] = await this.#rowsOf(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);

@@ -8,6 +8,7 @@ import type {
   SessionEndReason,
   SignedInUser,
 } from "../identity/identity.types.ts";
+import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type { DatabaseSchema, SessionsTable } from "./schema.ts";
 
 /** What a session is read as: everything but the token digest and CIS2's ID token, never needed to resolve it. */
@@ -76,9 +77,14 @@ export function toSession(row: SessionRow): Session {
 
 export class SqlSessionRepository implements SessionRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  /** Resolving a session runs on every request. */
+  readonly #byTokenHash: PreparedQuery<SessionRow, "tokenHash">;
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
+    this.#byTokenHash = prepareQuery(db, ["tokenHash"], (db, v) =>
+      db.selectFrom("sessions").select(SESSION_COLUMNS).where("token_hash", "=", v.tokenHash),
+    );
   }
 
   async insert(s: NewSession): Promise<void> {
@@ -116,11 +122,7 @@ export class SqlSessionRepository implements SessionRepository {
   }
 
   async findByTokenHash(tokenHash: string): Promise<Session | undefined> {
-    const row = await this.#db
-      .selectFrom("sessions")
-      .select(SESSION_COLUMNS)
-      .where("token_hash", "=", tokenHash)
-      .executeTakeFirst();
+    const [row] = await this.#byTokenHash({ tokenHash });
     return row ? toSession(row) : undefined;
   }
 
