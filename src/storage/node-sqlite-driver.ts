@@ -1,6 +1,12 @@
 /**
  * Lets Kysely's SqliteDialect run on Node's built-in `node:sqlite` (no native addon to build).
  * Prepared statements are cached by SQL text: the same few queries run on every request.
+ *
+ * Plain SELECTs run in one turn of the event loop share one read transaction (ADR 13): starting
+ * and ending a transaction (file locks, the WAL index) cost several times what a lookup by key
+ * does, and a page makes several. Any other statement ends the shared read before it runs, so a
+ * write is never held back: it commits on its own, durably, before its caller hears of it. Kysely's
+ * own transactions are left alone.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
@@ -9,24 +15,34 @@ type SqlValue = null | number | bigint | string | Uint8Array;
 
 const STATEMENT_CACHE_LIMIT = 500;
 
+/** Only a plain SELECT may share a read transaction: anything else must commit on its own, now. */
+const PLAIN_SELECT = /^\s*select\s/i;
+
 class NodeSqliteStatement implements SqliteStatement {
   readonly reader: boolean;
   readonly #statement: StatementSync;
+  readonly #plainSelect: boolean;
+  readonly #before: (plainSelect: boolean) => void;
 
-  constructor(statement: StatementSync) {
+  constructor(statement: StatementSync, sql: string, before: (plainSelect: boolean) => void) {
     this.#statement = statement;
     this.reader = statement.columns().length > 0;
+    this.#plainSelect = PLAIN_SELECT.test(sql);
+    this.#before = before;
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
+    this.#before(this.#plainSelect);
     return this.#statement.all(...(parameters as SqlValue[]));
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    this.#before(this.#plainSelect);
     return this.#statement.run(...(parameters as SqlValue[]));
   }
 
   iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    this.#before(this.#plainSelect);
     return this.#statement.iterate(...(parameters as SqlValue[]));
   }
 }
@@ -34,6 +50,9 @@ class NodeSqliteStatement implements SqliteStatement {
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, NodeSqliteStatement>();
+  readonly #begin: StatementSync;
+  readonly #commit: StatementSync;
+  #sharedRead = false;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path);
@@ -43,19 +62,39 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     this.#db.exec("PRAGMA synchronous = FULL");
     this.#db.exec("PRAGMA foreign_keys = ON");
     this.#db.exec("PRAGMA busy_timeout = 5000");
+    this.#begin = this.#db.prepare("BEGIN");
+    this.#commit = this.#db.prepare("COMMIT");
   }
+
+  readonly #beforeStatement = (plainSelect: boolean): void => {
+    if (plainSelect) {
+      if (this.#sharedRead || this.#db.isTransaction) return;
+      this.#begin.run();
+      this.#sharedRead = true;
+      setImmediate(this.#endSharedRead);
+    } else {
+      this.#endSharedRead();
+    }
+  };
+
+  readonly #endSharedRead = (): void => {
+    if (!this.#sharedRead) return;
+    this.#sharedRead = false;
+    this.#commit.run();
+  };
 
   prepare(sql: string): SqliteStatement {
     let statement = this.#statements.get(sql);
     if (!statement) {
       if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
-      statement = new NodeSqliteStatement(this.#db.prepare(sql));
+      statement = new NodeSqliteStatement(this.#db.prepare(sql), sql, this.#beforeStatement);
       this.#statements.set(sql, statement);
     }
     return statement;
   }
 
   close(): void {
+    this.#endSharedRead();
     this.#statements.clear();
     this.#db.close();
   }
