@@ -60,7 +60,7 @@ export function contentSecurityPolicy(
 
 /**
  * The headers helmet sets for these options, worked out once: apart from the Content-Security-Policy
- * (which is ours, with a fresh nonce per response) they do not depend on the request. Handing them
+ * (never helmet's: ours carries a fresh nonce per response) they do not depend on the request. Handing them
  * to Fastify as one set, instead of letting helmet's middleware write them onto every raw response
  * (its Fastify plugin even rebuilds the middleware per request), keeps Node on its fast path for
  * writing a response's headers.
@@ -75,7 +75,8 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
       delete headers[name.toLowerCase()];
     },
   };
-  helmet(options)(undefined as never, recorder as never, (error) => {
+  const withoutPolicy = { ...options, contentSecurityPolicy: false } as HelmetOptions;
+  helmet(withoutPolicy)(undefined as never, recorder as never, (error) => {
     if (error) throw error;
   });
   return Object.freeze(headers);
@@ -85,7 +86,6 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
   await app.register(cookie, { secret: options.cookieSecret, hook: "onRequest" });
   await app.register(formbody);
   const fixedHeaders = helmetHeaders({
-    contentSecurityPolicy: false,
     referrerPolicy: { policy: "no-referrer" },
     strictTransportSecurity: options.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
