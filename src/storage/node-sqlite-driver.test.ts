@@ -56,6 +56,14 @@ describe("the node:sqlite driver", () => {
     expect(read()).toHaveLength(1);
   });
 
+  it("takes a fresh snapshot every so many reads of one long turn", () => {
+    expect(read()).toEqual([]);
+    other.prepare("insert into items (name) values ('from elsewhere')").run();
+    const seen = Array.from({ length: 150 }, () => read().length);
+    expect(seen[0]).toBe(0);
+    expect(seen.at(-1)).toBe(1);
+  });
+
   it("sees its own writes in the same turn", () => {
     read();
     ours.prepare("insert into items (name) values (?)").run(["a"]);

@@ -14,6 +14,11 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
 type SqlValue = null | number | bigint | string | Uint8Array;
 
 const STATEMENT_CACHE_LIMIT = 500;
+/**
+ * A turn that reads in a loop (awaiting each synchronous query never leaves the turn) takes a fresh
+ * snapshot every so many reads, so no snapshot holds back the WAL's checkpoint for long.
+ */
+const SHARED_READ_STATEMENTS = 100;
 
 /** Only a plain SELECT may share a read transaction: anything else must commit on its own, now. */
 const PLAIN_SELECT = /^\s*select\s/i;
@@ -52,7 +57,9 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #statements = new Map<string, NodeSqliteStatement>();
   readonly #begin: StatementSync;
   readonly #commit: StatementSync;
+  readonly #rollback: StatementSync;
   #sharedRead = false;
+  #sharedReadStatements = 0;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path);
@@ -64,23 +71,37 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     this.#db.exec("PRAGMA busy_timeout = 5000");
     this.#begin = this.#db.prepare("BEGIN");
     this.#commit = this.#db.prepare("COMMIT");
+    this.#rollback = this.#db.prepare("ROLLBACK");
   }
 
   readonly #beforeStatement = (plainSelect: boolean): void => {
-    if (plainSelect) {
-      if (this.#sharedRead || this.#db.isTransaction) return;
-      this.#begin.run();
-      this.#sharedRead = true;
-      setImmediate(this.#endSharedRead);
-    } else {
+    if (!plainSelect) {
       this.#endSharedRead();
+      return;
     }
+    if (this.#sharedRead && ++this.#sharedReadStatements > SHARED_READ_STATEMENTS) this.#endSharedRead();
+    if (this.#sharedRead || this.#db.isTransaction) return;
+    this.#begin.run();
+    this.#sharedRead = true;
+    this.#sharedReadStatements = 1;
+    setImmediate(this.#endSharedRead);
   };
 
+  /**
+   * Ends the shared read. SQLite may already have ended it (a failed statement can roll a
+   * transaction back); and if the commit fails it is rolled back, so that no later statement ever
+   * runs inside a transaction nobody will commit.
+   */
   readonly #endSharedRead = (): void => {
     if (!this.#sharedRead) return;
     this.#sharedRead = false;
-    this.#commit.run();
+    if (!this.#db.isTransaction) return;
+    try {
+      this.#commit.run();
+    } catch {
+      // Nothing was written in it: rolling back loses nothing. Should that fail too, it throws.
+      if (this.#db.isTransaction) this.#rollback.run();
+    }
   };
 
   prepare(sql: string): SqliteStatement {
