@@ -50,4 +50,15 @@ describe.each(dialects)("prepared queries on %s", (dialect) => {
       ),
     ).toThrow(/does not use unused/);
   });
+
+  it("refuse a value used inside another, where it would run as text", () => {
+    expect(() =>
+      prepareQuery(t.database.db, ["n"], (db, v) =>
+        db
+          .selectFrom("logout_token_jtis")
+          .select("jti")
+          .where((eb) => eb.or([eb("jti", "=", v.n), eb("jti", "like", `${v.n}%`)])),
+      ),
+    ).toThrow(/other than whole/);
+  });
 });

@@ -6,7 +6,9 @@
  * than SQLite takes to answer it. The query is built once with a marker in place of each named
  * value; compiling it through the database's own Kysely instance gives that dialect's SQL, so one
  * repository still serves SQLite and PostgreSQL. Values that are part of the query itself (a limit,
- * a constant) stay as compiled.
+ * a constant) stay as compiled. A value is used whole (`where("id", "=", v.id)`), never inside
+ * another (`like %…%`, an `in` list). Prepared queries run on the database they were made with, not
+ * inside one of its transactions.
  */
 import type { Compilable, CompiledQuery, Kysely } from "kysely";
 import type { DatabaseSchema } from "./schema.ts";
@@ -24,12 +26,15 @@ export function prepareQuery<Row, Name extends string>(
 ): PreparedQuery<Row, Name> {
   const markers = Object.fromEntries(names.map((name) => [name, `${MARKER}${name}`])) as Record<Name, string>;
   const compiled: CompiledQuery<Row> = build(db, markers).compile();
-  const slots = compiled.parameters.map((p) =>
-    typeof p === "string" && p.startsWith(MARKER) ? (p.slice(MARKER.length) as Name) : null,
-  );
+  const slots = compiled.parameters.map((p) => names.find((name) => p === markers[name]) ?? null);
   const missing = names.filter((name) => !slots.includes(name));
   if (missing.length > 0)
     throw new Error(`prepared query does not use ${missing.join(", ")}: ${compiled.sql}`);
+  // A marker inside a bigger value (`%${v.term}%`) or written into the SQL would run as text.
+  const buried =
+    compiled.sql.includes(MARKER) ||
+    compiled.parameters.some((p, i) => slots[i] === null && String(p).includes(MARKER));
+  if (buried) throw new Error(`prepared query uses a value other than whole: ${compiled.sql}`);
   return async (values) => {
     const parameters = slots.map((slot, i) => (slot === null ? compiled.parameters[i] : values[slot]));
     return (await db.executeQuery<Row>({ ...compiled, parameters })).rows;
