@@ -6,6 +6,7 @@ describe("dates on pages", () => {
     expect(formatDateTime(new Date("2026-07-01T09:05:59Z"))).toBe("1 July 2026 at 10:05");
     expect(formatDateTime(new Date("2026-11-22T14:05:00Z"))).toBe("22 November 2026 at 14:05");
     expect(formatDateTimeSeconds(new Date("2026-07-01T09:05:59Z"))).toBe("1 July 2026 at 10:05:59");
+    expect(formatDateTime(new Date("not a date"))).toBe("Unknown time");
   });
 
   it("give each minute its own text, however many different minutes a page shows", () => {

@@ -177,4 +177,6 @@ export function formatDateTimeSeconds(d: Date): string {
 }
 
 /** "22 November 2026 at 14:05" in UK time, as NHS services write dates. */
-export const formatDateTime = perMinute((d: Date) => `${UK_DATE.format(d)} at ${UK_TIME.format(d)}`);
+export const formatDateTime = perMinute((d: Date) =>
+  Number.isNaN(d.getTime()) ? "Unknown time" : `${UK_DATE.format(d)} at ${UK_TIME.format(d)}`,
+);
