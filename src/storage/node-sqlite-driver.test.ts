@@ -64,6 +64,14 @@ describe("the node:sqlite driver", () => {
     expect(seen.at(-1)).toBe(1);
   });
 
+  it("ends the shared read before preparing a statement that may not run inside one", () => {
+    read();
+    ours.prepare("PRAGMA synchronous = NORMAL").run([]);
+    read();
+    ours.prepare("PRAGMA synchronous = FULL").run([]);
+    expect(other.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+  });
+
   it("sees its own writes in the same turn", () => {
     read();
     ours.prepare("insert into items (name) values (?)").run(["a"]);

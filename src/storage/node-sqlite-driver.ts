@@ -107,6 +107,8 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   prepare(sql: string): SqliteStatement {
     let statement = this.#statements.get(sql);
     if (!statement) {
+      // Some statements act as they are prepared (a PRAGMA that may not run inside a transaction).
+      if (!PLAIN_SELECT.test(sql)) this.#endSharedRead();
       if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
       statement = new NodeSqliteStatement(this.#db.prepare(sql), sql, this.#beforeStatement);
       this.#statements.set(sql, statement);
