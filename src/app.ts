@@ -43,6 +43,7 @@ import { helpRoutes } from "./web/routes/help.routes.ts";
 import { jwksRoutes } from "./web/routes/jwks.routes.ts";
 import { launchRoutes } from "./web/routes/launch.routes.ts";
 import { launchApiRoutes } from "./web/routes/launch-api.routes.ts";
+import { launchOverviewRoutes } from "./web/routes/launch-overview.routes.ts";
 import { notificationRoutes } from "./web/routes/notifications.routes.ts";
 import { oauthRoutes } from "./web/routes/oauth.routes.ts";
 import { patientRoutes } from "./web/routes/patients.routes.ts";
@@ -252,6 +253,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     checkpoints: audit.checkpoints,
     exportMaxDays: config.auditExportMaxDays,
   });
+  await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
   await app.register(opsRoutes, {
     registry,

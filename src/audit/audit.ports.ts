@@ -41,6 +41,20 @@ export interface RecordQuery {
   readonly limit: number;
 }
 
+/** How many records there are of one type and outcome, for one organisation. */
+export interface OutcomeTally {
+  readonly type: string;
+  readonly outcome: string;
+  readonly orgCode: string | null;
+  readonly records: number;
+}
+
+/** Counts over the trail, for overviews that show no one's details. */
+export interface AuditTallyStore {
+  /** Records of these types with `fromSeq ≤ seq ≤ toSeq`, counted by type, outcome and organisation. */
+  tally(types: readonly string[], fromSeq: number, toSeq: number): Promise<readonly OutcomeTally[]>;
+}
+
 /** One user's records in an access report. */
 export interface AccessSummaryRow {
   readonly userId: string | null;

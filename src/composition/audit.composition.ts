@@ -11,6 +11,7 @@ import { AuditExport } from "../audit/audit-export.service.ts";
 import { AuditRetention, type PruneOutcome } from "../audit/audit-retention.service.ts";
 import { AuditSearch } from "../audit/audit-search.service.ts";
 import { AuditTrail } from "../audit/audit-trail.service.ts";
+import { LaunchOverviewService } from "../audit/launch-overview.service.ts";
 import { type NamedKey, NhsNumberProtection, parseKeyList } from "../audit/nhs-number-protection.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
@@ -21,12 +22,14 @@ import { FileAuditArchive } from "../storage/audit-archive.ts";
 import { SqlCheckpointStore } from "../storage/audit-checkpoint.repository.ts";
 import { SqlAuditRecordStore } from "../storage/audit-record.repository.ts";
 import { SqlRetentionStore } from "../storage/audit-retention.repository.ts";
+import { SqlAuditTallyStore } from "../storage/audit-tally.repository.ts";
 import type { Database } from "../storage/database.ts";
 
 export interface Audit {
   readonly trail: AuditTrail;
   readonly checkpoints: AuditCheckpoints;
   readonly search: AuditSearch;
+  readonly launchOverview: LaunchOverviewService;
   readonly export: AuditExport;
   readonly retention: AuditRetention;
   readonly records: SqlAuditRecordStore;
@@ -125,6 +128,11 @@ export async function buildAudit(deps: AuditDeps): Promise<Audit> {
     firstRetainedSeq: async () => ((await retentionStore.lastCut())?.upToSeq ?? 0) + 1,
   });
   const search = new AuditSearch({ records, retention: retentionStore, protection, events });
+  const launchOverview = new LaunchOverviewService({
+    records,
+    tallies: new SqlAuditTallyStore(database.db),
+    clock,
+  });
   const exporter = new AuditExport({
     records,
     search,
@@ -175,6 +183,7 @@ export async function buildAudit(deps: AuditDeps): Promise<Audit> {
     trail,
     checkpoints,
     search,
+    launchOverview,
     export: exporter,
     retention,
     records,

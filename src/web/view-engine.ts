@@ -156,6 +156,9 @@ function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) 
     can.admin
       ? { href: "/admin/workstations", text: "Workstations", current: url.startsWith("/admin/workstations") }
       : null,
+    can.admin
+      ? { href: "/admin/launches", text: "Launches", current: url.startsWith("/admin/launches") }
+      : null,
     can.admin ? { href: "/admin/audit", text: "Audit trail", current: url.startsWith("/admin/audit") } : null,
     can.admin
       ? { href: "/admin/events", text: "Change events", current: url.startsWith("/admin/events") }

@@ -17,6 +17,7 @@ let stack: Stack;
 let browser: Browser;
 let adminContext: BrowserContext;
 let admin: Page;
+let clinician: Page;
 
 async function signedIn(context: BrowserContext, user: string): Promise<Page> {
   const page = await context.newPage();
@@ -46,7 +47,7 @@ async function violations(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  const clinician = await signedIn(await browser.newContext(), USERS.singleRole);
+  clinician = await signedIn(await browser.newContext(), USERS.singleRole);
   await clinician.getByRole("link", { name: "Find a patient" }).first().click();
   await clinician.getByLabel(/Name, NHS number/).fill("14/03/1984");
   await clinician.getByRole("button", { name: "Search" }).click();
@@ -108,5 +109,27 @@ describe("audit support pages in Chromium", () => {
     await admin.getByTestId("audit-patient-search").click();
     expect(await admin.getByTestId("audit-access-summary").textContent()).toContain(USERS.singleRole);
     expect(await violations(admin)).toEqual([]);
+  });
+
+  it("shows launches by outcome from the navigation, each count leading to its records, and passes axe", async () => {
+    // A launch id nobody issued: refused, and audited as such.
+    const refused = await clinician
+      .context()
+      .request.post(`${stack.baseUrl}/launch`, {
+        form: { launch_id: "AAAAAAAAAAAAAAAAAAAAAAAA" },
+        maxRedirects: 0,
+      });
+    expect(refused.status()).toBe(404);
+    await admin.getByRole("link", { name: "Launches" }).first().click();
+    await admin.waitForURL(`${stack.baseUrl}/admin/launches`);
+    expect(await admin.getByTestId("refused").textContent()).toBe("1");
+    expect(await admin.getByTestId("reason").textContent()).toContain("blocked.unknown_launch");
+    await admin.screenshot({ path: "test-results/launch-overview.png", fullPage: true });
+    expect(await violations(admin)).toEqual([]);
+    await admin.getByRole("link", { name: "Last 7 days" }).click();
+    await admin.waitForURL(/period=7d/);
+    await admin.getByTestId("reason").getByRole("link").click();
+    await admin.waitForURL(/\/admin\/audit\?/);
+    expect(await admin.getByTestId("audit-outcome").allTextContents()).toEqual(["blocked.unknown_launch"]);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * The launch overview over real HTTP, on both dialects: launches that opened and were refused are
+ * counted from the audit trail by outcome and organisation, each count leads to its records, and
+ * only administrators may see it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpAgent } from "../support/http-agent.ts";
+import { launchFormIn, pressLaunch, verifiedPatientPage } from "../support/launch.ts";
+import { signIn, USERS } from "../support/sign-in.ts";
+import { type Stack, startStack } from "../support/stack.ts";
+
+describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dialect) => {
+  let stack: Stack;
+  let admin: HttpAgent;
+  beforeAll(async () => {
+    stack = await startStack({ dialect });
+    admin = new HttpAgent();
+    await signIn(admin, stack.baseUrl, { user: USERS.admin });
+  });
+  afterAll(async () => stack.close());
+
+  const testId = (body: string, id: string) =>
+    body
+      .match(new RegExp(`data-testid="${id}">([^<]*(?:<a [^>]*>[^<]*</a>)?)`))?.[1]
+      ?.replace(/<[^>]+>/g, "");
+
+  async function overview(query = ""): Promise<string> {
+    const page = await admin.get(`${stack.baseUrl}/admin/launches${query}`);
+    expect(page.status).toBe(200);
+    return page.body;
+  }
+
+  it("says plainly when there were no launches", async () => {
+    const body = await overview();
+    expect(testId(body, "launched")).toBe("0");
+    expect(testId(body, "refused-share")).toBe("No launches");
+    expect(body).toContain('data-testid="no-refusals"');
+  });
+
+  it("counts launches opened and refused, by reason and organisation, each leading to its records", async () => {
+    const clinician = new HttpAgent();
+    await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
+    const page = await verifiedPatientPage(clinician, stack.baseUrl, "999 100 0054", "RX1-000101");
+    expect((await pressLaunch(clinician, stack.baseUrl, launchFormIn(page)?.launchId ?? "")).status).toBe(
+      302,
+    );
+    for (const forged of ["AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"])
+      expect((await pressLaunch(clinician, stack.baseUrl, forged)).status).not.toBe(302);
+
+    const body = await overview("?period=1h");
+    expect(testId(body, "launched")).toBe("1");
+    expect(testId(body, "refused")).toBe("2");
+    expect(testId(body, "refused-share")).toBe("66.7%");
+    const reasons = [...body.matchAll(/data-testid="reason">([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? "");
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain("<code>blocked.unknown_launch</code>");
+    const link = (reasons[0]?.match(/href="([^"]+)"/)?.[1] ?? "").replaceAll("&amp;", "&");
+    expect(new URL(link, stack.baseUrl).searchParams.get("outcome")).toBe("blocked.unknown_launch");
+    expect(reasons[0]).toMatch(/>2<\/a>/);
+    const organisations = [...body.matchAll(/data-testid="organisation">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+    expect(organisations).toHaveLength(1);
+    expect(organisations[0]).toMatch(/>1<\/a>[\s\S]*>2<\/a>/);
+
+    const records = await admin.get(new URL(link, stack.baseUrl).href);
+    expect(records.status).toBe(200);
+    const outcomes = [...records.body.matchAll(/data-testid="audit-outcome">([^<]+)</g)].map((m) => m[1]);
+    expect(outcomes).toEqual(["blocked.unknown_launch", "blocked.unknown_launch"]);
+  });
+
+  it("is for administrators only, and refuses a period it does not offer", async () => {
+    const clinician = new HttpAgent();
+    await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
+    expect((await clinician.get(`${stack.baseUrl}/admin/launches`)).status).toBe(403);
+    expect((await admin.get(`${stack.baseUrl}/admin/launches?period=1y`)).status).toBe(400);
+    expect(testId(await overview("?period=7d"), "launched")).toBe("1");
+  });
+});
