@@ -3,7 +3,6 @@
  * route plugins. It never listens (main.ts does), so tests build exactly what production runs.
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -12,6 +11,7 @@ import { buildEvents, type EventsModule, eventsSettingsOf } from "./composition/
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
 import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
+import { registerRoutes } from "./composition/routes.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type DomainEvents, type Events } from "./domain-events.ts";
 import {
@@ -23,7 +23,6 @@ import {
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
 import { Housekeeping } from "./ops/housekeeping.ts";
 import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
-import { opsRoutes } from "./ops/ops.routes.ts";
 import { NationalChangeService } from "./patients/national-change.service.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { registerErrorHandling } from "./platform/http/error-handler.ts";
@@ -36,27 +35,12 @@ import { type Database, openDatabase } from "./storage/database.ts";
 import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
-import { auditRoutes } from "./web/routes/audit.routes.ts";
-import { authRoutes } from "./web/routes/auth.routes.ts";
-import { eventAdminRoutes, eventIntakeRoutes } from "./web/routes/events.routes.ts";
-import { helpRoutes } from "./web/routes/help.routes.ts";
-import { jwksRoutes } from "./web/routes/jwks.routes.ts";
-import { launchRoutes } from "./web/routes/launch.routes.ts";
-import { launchApiRoutes } from "./web/routes/launch-api.routes.ts";
-import { launchOverviewRoutes } from "./web/routes/launch-overview.routes.ts";
-import { notificationRoutes } from "./web/routes/notifications.routes.ts";
-import { oauthRoutes } from "./web/routes/oauth.routes.ts";
-import { patientRoutes } from "./web/routes/patients.routes.ts";
-import { sessionRoutes } from "./web/routes/session.routes.ts";
-import { startRoutes } from "./web/routes/start.routes.ts";
-import { workstationRoutes } from "./web/routes/workstations.routes.ts";
 import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
 
 export const VERSION = "0.1.0";
 
 /** The Markdown guides for local IT, served as pages (docs/guides). */
-const GUIDES_DIR = fileURLToPath(new URL("../docs/guides", import.meta.url));
 
 export interface AppOptions {
   readonly config: Config;
@@ -193,79 +177,17 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   );
   await registerAssets(app, sheet);
 
-  await app.register(startRoutes);
-  await app.register(authRoutes, {
-    signIn: identity.signIn,
-    sessions: identity.sessions,
-    backchannel: identity.backchannel,
-    workstations: identity.workstations,
-    cookies,
-    secureCookies: config.secureCookies,
-    publicUrl: config.publicUrl,
-    signInTtlSeconds: config.cis2LoginTtlSeconds,
-    signInRateLimit: config.signInRateLimitPerMinute,
-    logoutRateLimit: config.logoutRateLimitPerMinute,
-  });
-  await app.register(sessionRoutes, {
-    sessions: identity.sessions,
-    idleWarningSeconds: config.idleWarningSeconds,
-  });
-  await app.register(workstationRoutes, {
-    workstations: identity.workstations,
-    cookies,
-    secureCookies: config.secureCookies,
-  });
-  await app.register(patientRoutes, {
-    index: patients.index,
-    contexts: patients.contexts,
-    verification: patients.verification,
+  await registerRoutes(app, {
+    config,
     clock,
-    staleAfterSeconds: config.verificationStaleSeconds,
-    launch: launch.panel,
-  });
-  await app.register(launchRoutes, { launches: launch.launches });
-  await app.register(launchApiRoutes, { launches: launch.launches });
-  await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
-  await app.register(helpRoutes, {
-    ncrsOrigin: launch.ncrsOrigin,
-    secureCookies: config.secureCookies,
-    guidesDir: GUIDES_DIR,
-  });
-  if (changeEvents.httpIntake) {
-    await app.register(eventIntakeRoutes, {
-      intake: changeEvents.httpIntake,
-      bodyLimitBytes: config.bodyLimitBytes,
-    });
-  }
-  await app.register(eventAdminRoutes, { admin: changeEvents.admin });
-  await app.register(notificationRoutes, {
-    hub: changeEvents.hub,
-    contexts: patients.contexts,
-    sessions: identity.sessions,
     cookies,
-    rolePolicy: identity.rolePolicy,
-    policy: changeEvents.policy,
-    heartbeatMs: config.eventsNotifyHeartbeatMs,
-  });
-  await app.register(auditRoutes, {
-    search: audit.search,
-    export: audit.export,
-    checkpoints: audit.checkpoints,
-    exportMaxDays: config.auditExportMaxDays,
-  });
-  await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
-  await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
-  await app.register(opsRoutes, {
+    identity,
+    patients,
+    launch,
+    changeEvents,
+    audit,
     registry,
-    startedAt: clock.now(),
     version: VERSION,
-    readiness: [
-      {
-        name: "database",
-        check: () => identity.sessionRepository.countActive(clock.now()).then(() => undefined),
-      },
-      { name: "cis2", check: () => identity.provider.checkReachable() },
-    ],
   });
 
   const housekeeping = new Housekeeping({

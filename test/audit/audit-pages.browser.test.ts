@@ -113,12 +113,10 @@ describe("audit support pages in Chromium", () => {
 
   it("shows launches by outcome from the navigation, each count leading to its records, and passes axe", async () => {
     // A launch id nobody issued: refused, and audited as such.
-    const refused = await clinician
-      .context()
-      .request.post(`${stack.baseUrl}/launch`, {
-        form: { launch_id: "AAAAAAAAAAAAAAAAAAAAAAAA" },
-        maxRedirects: 0,
-      });
+    const refused = await clinician.context().request.post(`${stack.baseUrl}/launch`, {
+      form: { launch_id: "AAAAAAAAAAAAAAAAAAAAAAAA" },
+      maxRedirects: 0,
+    });
     expect(refused.status()).toBe(404);
     await admin.getByRole("link", { name: "Launches" }).first().click();
     await admin.waitForURL(`${stack.baseUrl}/admin/launches`);

@@ -1,0 +1,124 @@
+/**
+ * Part of the composition root: registers every page and API route plugin with the services it
+ * needs. Security, sessions, views and error handling are registered before this, in app.ts.
+ */
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+import type { Config } from "../config/load-config.ts";
+import { opsRoutes } from "../ops/ops.routes.ts";
+import type { Clock } from "../platform/clock.ts";
+import { auditRoutes } from "../web/routes/audit.routes.ts";
+import { authRoutes } from "../web/routes/auth.routes.ts";
+import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
+import { helpRoutes } from "../web/routes/help.routes.ts";
+import { jwksRoutes } from "../web/routes/jwks.routes.ts";
+import { launchRoutes } from "../web/routes/launch.routes.ts";
+import { launchApiRoutes } from "../web/routes/launch-api.routes.ts";
+import { launchOverviewRoutes } from "../web/routes/launch-overview.routes.ts";
+import { notificationRoutes } from "../web/routes/notifications.routes.ts";
+import { oauthRoutes } from "../web/routes/oauth.routes.ts";
+import { patientRoutes } from "../web/routes/patients.routes.ts";
+import { sessionRoutes } from "../web/routes/session.routes.ts";
+import { startRoutes } from "../web/routes/start.routes.ts";
+import { workstationRoutes } from "../web/routes/workstations.routes.ts";
+import type { CookieNames } from "../web/session-context.ts";
+import type { Audit } from "./audit.composition.ts";
+import type { EventsModule } from "./events.composition.ts";
+import type { Identity } from "./identity.composition.ts";
+import type { Launch } from "./launch.composition.ts";
+import type { Patients } from "./patients.composition.ts";
+
+const GUIDES_DIR = fileURLToPath(new URL("../../docs/guides", import.meta.url));
+
+export interface RouteDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly cookies: CookieNames;
+  readonly identity: Identity;
+  readonly patients: Patients;
+  readonly launch: Launch;
+  readonly changeEvents: EventsModule;
+  readonly audit: Audit;
+  readonly registry: Registry;
+  /** The version this instance runs, for the metrics and the status page. */
+  readonly version: string;
+}
+
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { config, clock, cookies, identity, patients, launch, changeEvents, audit, registry, version } = deps;
+  await app.register(startRoutes);
+  await app.register(authRoutes, {
+    signIn: identity.signIn,
+    sessions: identity.sessions,
+    backchannel: identity.backchannel,
+    workstations: identity.workstations,
+    cookies,
+    secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
+    signInTtlSeconds: config.cis2LoginTtlSeconds,
+    signInRateLimit: config.signInRateLimitPerMinute,
+    logoutRateLimit: config.logoutRateLimitPerMinute,
+  });
+  await app.register(sessionRoutes, {
+    sessions: identity.sessions,
+    idleWarningSeconds: config.idleWarningSeconds,
+  });
+  await app.register(workstationRoutes, {
+    workstations: identity.workstations,
+    cookies,
+    secureCookies: config.secureCookies,
+  });
+  await app.register(patientRoutes, {
+    index: patients.index,
+    contexts: patients.contexts,
+    verification: patients.verification,
+    clock,
+    staleAfterSeconds: config.verificationStaleSeconds,
+    launch: launch.panel,
+  });
+  await app.register(launchRoutes, { launches: launch.launches });
+  await app.register(launchApiRoutes, { launches: launch.launches });
+  await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
+  await app.register(helpRoutes, {
+    ncrsOrigin: launch.ncrsOrigin,
+    secureCookies: config.secureCookies,
+    guidesDir: GUIDES_DIR,
+  });
+  if (changeEvents.httpIntake) {
+    await app.register(eventIntakeRoutes, {
+      intake: changeEvents.httpIntake,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  }
+  await app.register(eventAdminRoutes, { admin: changeEvents.admin });
+  await app.register(notificationRoutes, {
+    hub: changeEvents.hub,
+    contexts: patients.contexts,
+    sessions: identity.sessions,
+    cookies,
+    rolePolicy: identity.rolePolicy,
+    policy: changeEvents.policy,
+    heartbeatMs: config.eventsNotifyHeartbeatMs,
+  });
+  await app.register(auditRoutes, {
+    search: audit.search,
+    export: audit.export,
+    checkpoints: audit.checkpoints,
+    exportMaxDays: config.auditExportMaxDays,
+  });
+  await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
+  await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
+  await app.register(opsRoutes, {
+    registry,
+    startedAt: clock.now(),
+    version,
+    readiness: [
+      {
+        name: "database",
+        check: () => identity.sessionRepository.countActive(clock.now()).then(() => undefined),
+      },
+      { name: "cis2", check: () => identity.provider.checkReachable() },
+    ],
+  });
+}
