@@ -4,7 +4,7 @@
  * only administrators may see it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpAgent } from "../support/http-agent.ts";
+import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { launchFormIn, pressLaunch, verifiedPatientPage } from "../support/launch.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -41,9 +41,15 @@ describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dia
     const clinician = new HttpAgent();
     await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
     const page = await verifiedPatientPage(clinician, stack.baseUrl, "999 100 0054", "RX1-000101");
-    expect((await pressLaunch(clinician, stack.baseUrl, launchFormIn(page)?.launchId ?? "")).status).toBe(
-      302,
-    );
+    const form = launchFormIn(page);
+    expect((await pressLaunch(clinician, stack.baseUrl, form?.launchId ?? "")).status).toBe(302);
+    // What the page's script reports once the NCRS tab is seen to open.
+    const reported = await clinician.request(`${stack.baseUrl}/launch/${form?.ref}/browser-outcome`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": csrfTokenIn(page.body) },
+      body: JSON.stringify({ outcome: "opened" }),
+    });
+    expect(reported.status).toBe(204);
     for (const forged of ["AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"])
       expect((await pressLaunch(clinician, stack.baseUrl, forged)).status).not.toBe(302);
 
@@ -51,6 +57,8 @@ describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dia
     expect(testId(body, "launched")).toBe("1");
     expect(testId(body, "refused")).toBe("2");
     expect(testId(body, "refused-share")).toBe("66.7%");
+    expect(testId(body, "browser-opened")).toBe("1");
+    expect(testId(body, "popup-blocked")).toBe("0");
     const reasons = [...body.matchAll(/data-testid="reason">([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? "");
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toContain("<code>blocked.unknown_launch</code>");
