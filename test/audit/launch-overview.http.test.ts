@@ -50,13 +50,17 @@ describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dia
       body: JSON.stringify({ outcome: "opened" }),
     });
     expect(reported.status).toBe(204);
+    // The same clinician's colleague, working for the second organisation, presses a stale button.
+    const elsewhere = new HttpAgent();
+    await signIn(elsewhere, stack.baseUrl, { user: USERS.multiRole, role: "555000000202" });
+    expect((await pressLaunch(elsewhere, stack.baseUrl, "CCCCCCCCCCCCCCCCCCCCCCCC")).status).not.toBe(302);
     for (const forged of ["AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"])
       expect((await pressLaunch(clinician, stack.baseUrl, forged)).status).not.toBe(302);
 
     const body = await overview("?period=1h");
     expect(testId(body, "launched")).toBe("1");
-    expect(testId(body, "refused")).toBe("2");
-    expect(testId(body, "refused-share")).toBe("66.7%");
+    expect(testId(body, "refused")).toBe("3");
+    expect(testId(body, "refused-share")).toBe("75.0%");
     expect(testId(body, "browser-opened")).toBe("1");
     expect(testId(body, "popup-blocked")).toBe("0");
     const reasons = [...body.matchAll(/data-testid="reason">([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? "");
@@ -64,15 +68,17 @@ describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dia
     expect(reasons[0]).toContain("<code>blocked.unknown_launch</code>");
     const link = (reasons[0]?.match(/href="([^"]+)"/)?.[1] ?? "").replaceAll("&amp;", "&");
     expect(new URL(link, stack.baseUrl).searchParams.get("outcome")).toBe("blocked.unknown_launch");
-    expect(reasons[0]).toMatch(/>2<\/a>/);
+    expect(reasons[0]).toMatch(/>3<\/a>/);
     const organisations = [...body.matchAll(/data-testid="organisation">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
-    expect(organisations).toHaveLength(1);
-    expect(organisations[0]).toMatch(/>1<\/a>[\s\S]*>2<\/a>/);
+    // Busiest first: Y90001 opened one and had two refused; Y90002 had one refused.
+    expect(organisations).toHaveLength(2);
+    expect(organisations[0]).toMatch(/Y90001[\s\S]*>1<\/a>[\s\S]*>2<\/a>/);
+    expect(organisations[1]).toMatch(/Y90002[\s\S]*>0<[\s\S]*>1<\/a>/);
 
     const records = await admin.get(new URL(link, stack.baseUrl).href);
     expect(records.status).toBe(200);
     const outcomes = [...records.body.matchAll(/data-testid="audit-outcome">([^<]+)</g)].map((m) => m[1]);
-    expect(outcomes).toEqual(["blocked.unknown_launch", "blocked.unknown_launch"]);
+    expect(outcomes).toEqual(["blocked.unknown_launch", "blocked.unknown_launch", "blocked.unknown_launch"]);
   });
 
   it("is for administrators only, and refuses a period it does not offer", async () => {
