@@ -25,7 +25,7 @@ export function isPeriod(value: unknown): value is Period {
 }
 
 /** The launch records counted: the redirect, the refusal, and what the browser reported. */
-export const LAUNCH_RECORD_TYPES = ["launch.redirected", "launch.blocked", "launch.browser_outcome"];
+const LAUNCH_RECORD_TYPES = ["launch.redirected", "launch.blocked", "launch.browser_outcome"];
 
 export interface ReasonCount {
   readonly outcome: OutcomeCode;

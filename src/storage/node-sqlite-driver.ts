@@ -29,10 +29,10 @@ class NodeSqliteStatement implements SqliteStatement {
   readonly #plainSelect: boolean;
   readonly #before: (plainSelect: boolean) => void;
 
-  constructor(statement: StatementSync, sql: string, before: (plainSelect: boolean) => void) {
+  constructor(statement: StatementSync, plainSelect: boolean, before: (plainSelect: boolean) => void) {
     this.#statement = statement;
     this.reader = statement.columns().length > 0;
-    this.#plainSelect = PLAIN_SELECT.test(sql);
+    this.#plainSelect = plainSelect;
     this.#before = before;
   }
 
@@ -107,10 +107,11 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   prepare(sql: string): SqliteStatement {
     let statement = this.#statements.get(sql);
     if (!statement) {
+      const plainSelect = PLAIN_SELECT.test(sql);
       // Some statements act as they are prepared (a PRAGMA that may not run inside a transaction).
-      if (!PLAIN_SELECT.test(sql)) this.#endSharedRead();
+      if (!plainSelect) this.#endSharedRead();
       if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
-      statement = new NodeSqliteStatement(this.#db.prepare(sql), sql, this.#beforeStatement);
+      statement = new NodeSqliteStatement(this.#db.prepare(sql), plainSelect, this.#beforeStatement);
       this.#statements.set(sql, statement);
     }
     return statement;
