@@ -17,7 +17,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import { NhsNumberProtection } from "../src/audit/nhs-number-protection.ts";
 import { buildEvents, type EventsModule } from "../src/composition/events.composition.ts";
 import type { NewInboxEvent } from "../src/events/event.types.ts";
 import { eventsSettings } from "../src/events/events.settings.ts";
@@ -29,6 +28,7 @@ import { PdsClient } from "../src/national/pds/pds-client.ts";
 import { expectedCheckDigit } from "../src/patients/nhs-number.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
+import { NhsNumberProtection } from "../src/platform/nhs-number-protection.ts";
 import { type Database, openDatabase } from "../src/storage/database.ts";
 import { newRow } from "../src/storage/event-rows.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
@@ -106,7 +106,7 @@ function intakeModule(database: Database, dir: string): EventsModule {
       circuit: { failureThreshold: 5, resetAfterMs: 1000 },
     }),
     nationalChanges: { apply: async () => Promise.reject(new Error("not used")) },
-    patients: new SqlPatientRepository(database.db),
+    patients: new SqlPatientRepository(database.db, new NhsNumberProtection([KEY], [KEY])),
     indexer: new NhsNumberProtection([KEY], [KEY]),
     keysDir: join(dir, "keys"),
     logger: createLogger("silent"),

@@ -25,7 +25,6 @@ import { loadErrorTemplates, loadInitialData } from "../simulators/pds/fixtures.
 import { createSpineErrors } from "../simulators/pds/operation-outcome.ts";
 import { BASE_PATH, registerPatientRoutes } from "../simulators/pds/patient-routes.ts";
 import { createSimulatorState } from "../simulators/pds/simulator-state.ts";
-import { NhsNumberProtection } from "../src/audit/nhs-number-protection.ts";
 import { buildEvents, type EventsModule } from "../src/composition/events.composition.ts";
 import { createEventBus } from "../src/domain-events.ts";
 import { eventsSettings } from "../src/events/events.settings.ts";
@@ -37,6 +36,7 @@ import { NationalChangeService } from "../src/patients/national-change.service.t
 import { expectedCheckDigit } from "../src/patients/nhs-number.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
+import { NhsNumberProtection } from "../src/platform/nhs-number-protection.ts";
 import { type Database, openDatabase } from "../src/storage/database.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
 import { migrateToLatest } from "../src/storage/migrate.ts";
@@ -117,7 +117,7 @@ function burst(numbers: readonly string[]): { body: Buffer; signature: string }[
 }
 
 async function seedPatients(database: Database, numbers: readonly string[]): Promise<SqlPatientRepository> {
-  const patients = new SqlPatientRepository(database.db);
+  const patients = new SqlPatientRepository(database.db, new NhsNumberProtection([KEY], [KEY]));
   const none = {
     name: null,
     birthDate: null,

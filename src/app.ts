@@ -34,6 +34,7 @@ import { createLogger } from "./platform/logger.ts";
 import { type Database, openDatabase } from "./storage/database.ts";
 import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
+import { sealStoredNhsNumbers } from "./storage/seal-stored-nhs-numbers.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
 import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
@@ -93,6 +94,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     logger,
     onCommitted: auditCommitMetrics(registry),
   });
+  // Before anything reads them: NHS numbers still in clear from before migration 0011 are sealed
+  // with the audit trail's keys (docs/adr/0014). Counts only in the log.
+  const sealed = await sealStoredNhsNumbers(database, audit.protection);
+  if (Object.values(sealed).some((n) => n > 0))
+    logger.info({ sealed }, "sealed the NHS numbers stored in clear before this version (rows per table)");
   const identity = await buildIdentity({
     config,
     database,
@@ -102,7 +108,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     onCis2Call: cis2CallMetrics(registry),
   });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
-  const patients = buildPatients({ config, database, events, clock, onPdsCall: pdsCallMetrics(registry) });
+  const patients = buildPatients({
+    config,
+    database,
+    events,
+    clock,
+    protection: audit.protection,
+    onPdsCall: pdsCallMetrics(registry),
+  });
   const launch = buildLaunch({
     config,
     database,
@@ -110,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     clock,
     contexts: patients.contexts,
     rolePolicy: identity.rolePolicy,
+    protection: audit.protection,
   });
   subscribeLaunchMetrics(events, registry);
   const changeEvents = buildEvents({

@@ -4,10 +4,11 @@
  * record (altered content, an NHS number that will not decrypt, an outcome outside the controlled
  * list) is shown on it as a problem: a corrupted record is reported, never left out.
  */
+
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { isOutcomeCode, OUTCOMES, type OutcomeKind } from "./audit-outcomes.ts";
 import { recordCanonical, type StoredRecord } from "./audit-record.ts";
 import { chainHash } from "./hash-chain.ts";
-import type { NhsNumberProtection } from "./nhs-number-protection.ts";
 
 /** A record for display and for the JSON API. */
 export interface AuditRecordView {

@@ -65,7 +65,7 @@ export interface AuditRecordContent {
   readonly orgCode: string | null;
   readonly sessionId: string | null;
   readonly workstationId: string | null;
-  /** AES-256-GCM ciphertext of the NHS number (see nhs-number-protection.ts). */
+  /** AES-256-GCM ciphertext of the NHS number (see src/platform/nhs-number-protection.ts). */
   readonly nhsNumber: string | null;
   /** Keyed blind index of the NHS number, for search. */
   readonly nhsNumberIndex: string | null;

@@ -7,13 +7,13 @@
 import type { Events } from "../domain-events.ts";
 import type { Actor } from "../identity/identity.events.ts";
 import { AppError } from "../platform/errors.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { auditErrors } from "./audit.errors.ts";
 import type { AuditView } from "./audit.events.ts";
 import type { AccessSummaryRow, AuditRecordStore, RecordQuery, RetentionStore } from "./audit.ports.ts";
 import { type AuditQuery, describeFilters, parseAuditQuery, type RawAuditQuery } from "./audit-query.ts";
 import type { StoredRecord } from "./audit-record.ts";
 import { type AuditRecordView, type PreviousHash, viewOf } from "./audit-record-view.ts";
-import type { NhsNumberProtection } from "./nhs-number-protection.ts";
 
 /** Who is reading, for the audit of the read. */
 export interface AuditReader extends Actor {

@@ -7,11 +7,11 @@ import { createHash, randomUUID } from "node:crypto";
 import type { DomainEventName, DomainEvents } from "../domain-events.ts";
 import type { Clock } from "../platform/clock.ts";
 import { GroupCommit, type GroupCommitOptions } from "../platform/group-commit.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import type { AuditRecordStore, RecordDraft, StoredRef } from "./audit.ports.ts";
 import { auditEntryOf } from "./audit-events.mapping.ts";
 import { type AuditEntry, assertSealable, detailsText, RECORD_VERSION } from "./audit-record.ts";
 import { sealBatch } from "./chain-sealer.ts";
-import type { NhsNumberProtection } from "./nhs-number-protection.ts";
 
 /** Where a record landed. */
 export interface AppendedRecord {

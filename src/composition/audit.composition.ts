@@ -12,11 +12,11 @@ import { AuditRetention, type PruneOutcome } from "../audit/audit-retention.serv
 import { AuditSearch } from "../audit/audit-search.service.ts";
 import { AuditTrail } from "../audit/audit-trail.service.ts";
 import { LaunchOverviewService } from "../audit/launch-overview.service.ts";
-import { type NamedKey, NhsNumberProtection, parseKeyList } from "../audit/nhs-number-protection.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
 import type { Clock } from "../platform/clock.ts";
 import { fileSecret, KeyStore } from "../platform/key-store.ts";
+import { type NamedKey, NhsNumberProtection, parseKeyList } from "../platform/nhs-number-protection.ts";
 import { randomToken } from "../platform/secrets.ts";
 import { FileAuditArchive } from "../storage/audit-archive.ts";
 import { SqlCheckpointStore } from "../storage/audit-checkpoint.repository.ts";

@@ -5,7 +5,6 @@
  */
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import { NhsNumberProtection, parseKeyList } from "../audit/nhs-number-protection.ts";
 import type { Config } from "../config/load-config.ts";
 import { EventAdminService } from "../events/event-admin.service.ts";
 import { EventProcessor } from "../events/event-processor.ts";
@@ -24,6 +23,7 @@ import type { DemographicsService } from "../patients/national-patient.ts";
 import type { PatientRepository } from "../patients/patients.ports.ts";
 import type { Clock } from "../platform/clock.ts";
 import { fileSecret } from "../platform/key-store.ts";
+import { NhsNumberProtection, parseKeyList } from "../platform/nhs-number-protection.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlEventAdminStore } from "../storage/event-admin.repository.ts";
 import { SqlEventIntakeStore } from "../storage/event-inbox.repository.ts";

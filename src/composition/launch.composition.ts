@@ -10,6 +10,7 @@ import { LaunchService } from "../launch/launch.service.ts";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { SqlApiAccessRepository } from "../storage/api-access.repository.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlLaunchIntentRepository } from "../storage/launch.repository.ts";
@@ -31,12 +32,14 @@ export function buildLaunch(deps: {
   readonly clock: Clock;
   readonly contexts: PatientContextService;
   readonly rolePolicy: RolePolicy;
+  /** The audit trail's: launch records keep the NHS number with its keys (docs/adr/0014). */
+  readonly protection: NhsNumberProtection;
 }): Launch {
   const { config } = deps;
   const parsed = parseLaunchTemplate(config.ncrsLaunchTemplate, config.allowInsecureHttp);
   if (!parsed.ok) throw new Error(`NCRS_LAUNCH_TEMPLATE ${describeTemplateProblem(parsed.problem)}`);
   const launches = new LaunchService({
-    intents: new SqlLaunchIntentRepository(deps.database.db),
+    intents: new SqlLaunchIntentRepository(deps.database.db, deps.protection),
     contexts: deps.contexts,
     events: deps.events,
     clock: deps.clock,

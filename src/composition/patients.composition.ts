@@ -11,6 +11,7 @@ import { PatientContextService } from "../patients/patient-context.service.ts";
 import { PatientIndexService } from "../patients/patient-index.service.ts";
 import { VerificationService } from "../patients/verification.service.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlPatientRepository } from "../storage/patient.repository.ts";
 import { SqlPatientContextRepository, SqlPdsCheckRepository } from "../storage/patient-context.repository.ts";
@@ -28,6 +29,8 @@ export function buildPatients(deps: {
   readonly database: Database;
   readonly events: Events;
   readonly clock: Clock;
+  /** The audit trail's: NHS numbers are kept at rest with its keys (docs/adr/0014). */
+  readonly protection: NhsNumberProtection;
   readonly onPdsCall?: (event: {
     outcome: string;
     status: number | null;
@@ -53,7 +56,7 @@ export function buildPatients(deps: {
     clock,
     ...(deps.onPdsCall ? { onCall: deps.onPdsCall } : {}),
   });
-  const repository = new SqlPatientRepository(database.db);
+  const repository = new SqlPatientRepository(database.db, deps.protection);
   const contexts = new PatientContextService({
     contexts: new SqlPatientContextRepository(database.db),
     patients: repository,
@@ -64,7 +67,7 @@ export function buildPatients(deps: {
   const verification = new VerificationService({
     demographics,
     patients: repository,
-    checks: new SqlPdsCheckRepository(database.db),
+    checks: new SqlPdsCheckRepository(database.db, deps.protection),
     contexts,
     events,
     clock,

@@ -9,7 +9,7 @@ export const auditSettings = {
     schema: keyList,
     secret: true,
     description:
-      "AES-256-GCM keys for NHS numbers in audit records, as `id:key,id:key` (key: 32 random bytes, base64url). The last encrypts; all decrypt, so rotate by appending a key and never remove one while records use it. Generated under DATA_DIR (id `local`) when unset; set it (the same on every instance) when running several.",
+      "AES-256-GCM keys for NHS numbers in audit records and in the operational tables (patients, PDS checks, launches; ADR 14), as `id:key,id:key` (key: 32 random bytes, base64url). The last encrypts; all decrypt, so rotate by appending a key and never remove one while records or rows use it. Generated under DATA_DIR (id `local`) when unset; set it (the same on every instance) when running several.",
   }),
   auditIndexKeys: setting({
     env: "AUDIT_NHS_NUMBER_INDEX_KEYS",
@@ -17,7 +17,7 @@ export const auditSettings = {
     schema: keyList,
     secret: true,
     description:
-      "HMAC keys of the blind index that makes audit records searchable by NHS number, as for the encryption keys: the last indexes new records, searches use all. Generated under DATA_DIR when unset.",
+      "HMAC keys of the blind index that makes audit records, change events and local patients findable by NHS number, as for the encryption keys: the last indexes new records, lookups use all. Generated under DATA_DIR when unset.",
   }),
   auditBatchMax: setting({
     env: "AUDIT_BATCH_MAX",

@@ -5,7 +5,7 @@ import type { EventOutcome, EventStatus, InboxEvent, NewInboxEvent } from "./eve
 /**
  * The keyed blind index of NHS numbers, so events can be grouped by patient and found by number
  * without storing the number in clear. The audit trail's `NhsNumberProtection`
- * (src/audit/nhs-number-protection.ts) fits: the inbox indexes numbers exactly as the audit does,
+ * (src/platform/nhs-number-protection.ts) fits: the inbox indexes numbers exactly as the audit does,
  * with the same keys, so one search finds both.
  */
 export interface NhsNumberIndexer {

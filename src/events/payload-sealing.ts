@@ -15,7 +15,7 @@ import {
 } from "node:crypto";
 import type { PayloadSealer } from "./events.ports.ts";
 
-/** A named 32-byte key (the shape `parseKeyList` in src/audit/nhs-number-protection.ts returns). */
+/** A named 32-byte key (the shape `parseKeyList` in src/platform/nhs-number-protection.ts returns). */
 export interface SealingKey {
   readonly id: string;
   readonly key: Uint8Array;

@@ -4,17 +4,19 @@ import type { LaunchIntentRepository } from "../launch/launch.ports.ts";
 import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "../launch/launch.types.ts";
 import { nhsNumber } from "../patients/nhs-number.ts";
 import { GroupCommit } from "../platform/group-commit.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
+import { NhsNumbersAtRest } from "./nhs-numbers-at-rest.ts";
 import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type { DatabaseSchema, LaunchIntentsTable } from "./schema.ts";
 
-function toIntent(row: Selectable<LaunchIntentsTable>): LaunchIntent {
+function toIntent(row: Selectable<LaunchIntentsTable>, atRest: NhsNumbersAtRest): LaunchIntent {
   return {
     ref: row.ref,
     tokenHash: row.token_hash,
     actor: JSON.parse(row.actor_json) as LaunchActor,
     contextId: row.context_id,
     patientId: row.patient_id,
-    nhsNumber: nhsNumber(row.nhs_number),
+    nhsNumber: nhsNumber(atRest.open("launch_intents.nhs_number", row.ref, row.nhs_number_sealed)),
     source: row.source as LaunchSource,
     encounterId: row.encounter_id,
     createdAt: new Date(row.created_at),
@@ -31,8 +33,10 @@ type IntentWrite =
   | { readonly kind: "claim"; readonly tokenHash: string; readonly at: number }
   | { readonly kind: "outcome"; readonly tokenHash: string; readonly outcome: string };
 
+/** Issued launches; the NHS number each was issued for is sealed, bound to the launch's ref. */
 export class SqlLaunchIntentRepository implements LaunchIntentRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  readonly #atRest: NhsNumbersAtRest;
   /**
    * Claims and outcomes of launches in flight together share one commit, as audit records do:
    * each still resolves only once its own write is durable.
@@ -42,8 +46,9 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
   /** Every view of a patient page checks the launch id it last showed. */
   readonly #byTokenHash: PreparedQuery<Selectable<LaunchIntentsTable>, "tokenHash">;
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  constructor(db: Kysely<DatabaseSchema>, protection: NhsNumberProtection) {
     this.#db = db;
+    this.#atRest = new NhsNumbersAtRest(protection);
     this.#byTokenHash = prepareQuery(db, ["tokenHash"], (db, v) =>
       db.selectFrom("launch_intents").selectAll().where("token_hash", "=", v.tokenHash),
     );
@@ -60,7 +65,7 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
         session_id: i.actor.sessionId,
         context_id: i.contextId,
         patient_id: i.patientId,
-        nhs_number: i.nhsNumber,
+        nhs_number_sealed: this.#atRest.seal("launch_intents.nhs_number", i.ref, i.nhsNumber),
         source: i.source,
         encounter_id: i.encounterId,
         created_at: i.createdAt.getTime(),
@@ -75,7 +80,7 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
 
   async findByTokenHash(tokenHash: string): Promise<LaunchIntent | undefined> {
     const [row] = await this.#byTokenHash({ tokenHash });
-    return row ? toIntent(row) : undefined;
+    return row ? toIntent(row, this.#atRest) : undefined;
   }
 
   /** Spends the launch id: true for the one caller that got it first. */
@@ -113,7 +118,7 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
       .where("outcome", "=", "launched")
       .orderBy("used_at", "desc")
       .executeTakeFirst();
-    return row ? toIntent(row) : undefined;
+    return row ? toIntent(row, this.#atRest) : undefined;
   }
 
   async presented(ref: string, sessionId: string): Promise<boolean | undefined> {

@@ -14,6 +14,7 @@ import * as housekeepingIndexes from "./migrations/0007-housekeeping-indexes.ts"
 import * as sortedByFamilyName from "./migrations/0008-patients-sorted-by-family-name.ts";
 import * as apiAccess from "./migrations/0009-api-access.ts";
 import * as launchApiClient from "./migrations/0010-launch-api-client.ts";
+import * as nhsNumbersAtRest from "./migrations/0011-nhs-numbers-at-rest.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "0008-patients-sorted-by-family-name": sortedByFamilyName,
   "0009-api-access": apiAccess,
   "0010-launch-api-client": launchApiClient,
+  "0011-nhs-numbers-at-rest": nhsNumbersAtRest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

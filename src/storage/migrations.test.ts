@@ -1,6 +1,8 @@
 /** Upgrading a database that already holds patients, on both dialects. */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, freshDatabaseUrl } from "../../test/support/databases.ts";
+import { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { type Database, openDatabase } from "./database.ts";
 import { migrateToLatest, migratorFor } from "./migrate.ts";
 import { SqlPatientRepository } from "./patient.repository.ts";
@@ -70,7 +72,8 @@ describe.each(dialects)("migrations on %s", (dialect) => {
         .execute();
     }
     expect(await migrateToLatest(database)).toContain("0008-patients-sorted-by-family-name");
-    const repo = new SqlPatientRepository(database.db);
+    const keys = [{ id: "k1", key: randomBytes(32) }];
+    const repo = new SqlPatientRepository(database.db, new NhsNumberProtection(keys, keys));
     const found = await repo.search({ kind: "name", terms: ["a"] }, 10);
     expect(found.map((p) => p.demographics.name?.value.family)).toEqual(["Adams", "Zephyr"]);
     const all = await repo.search({ kind: "name", terms: ["i"] }, 3);

@@ -10,6 +10,8 @@ import type {
   PdsCheck,
   PdsCheckRepository,
 } from "../patients/patients.ports.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
+import { NhsNumbersAtRest } from "./nhs-numbers-at-rest.ts";
 import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type { DatabaseSchema, PatientContextsTable } from "./schema.ts";
 
@@ -87,11 +89,14 @@ export class SqlPatientContextRepository implements PatientContextRepository {
   }
 }
 
+/** PDS checks: the number asked about and PDS's whole answer are sealed, bound to the check. */
 export class SqlPdsCheckRepository implements PdsCheckRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  readonly #atRest: NhsNumbersAtRest;
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  constructor(db: Kysely<DatabaseSchema>, protection: NhsNumberProtection) {
     this.#db = db;
+    this.#atRest = new NhsNumbersAtRest(protection);
   }
 
   async insert(c: PdsCheck): Promise<void> {
@@ -102,9 +107,15 @@ export class SqlPdsCheckRepository implements PdsCheckRepository {
         patient_id: c.patientId,
         session_id: c.sessionId,
         context_id: c.contextId,
-        requested_nhs_number: c.requestedNhsNumber,
+        requested_nhs_number_sealed: this.#atRest.seal(
+          "pds_checks.requested_nhs_number",
+          c.id,
+          c.requestedNhsNumber,
+        ),
         outcome: c.outcome,
-        national_json: c.national ? JSON.stringify(c.national) : null,
+        national_sealed: c.national
+          ? this.#atRest.seal("pds_checks.national", c.id, JSON.stringify(c.national))
+          : null,
         checked_at: c.checkedAt.getTime(),
         expires_at: c.expiresAt.getTime(),
         decision: null,
@@ -121,9 +132,13 @@ export class SqlPdsCheckRepository implements PdsCheckRepository {
       patientId: row.patient_id,
       sessionId: row.session_id,
       contextId: row.context_id,
-      requestedNhsNumber: nhsNumber(row.requested_nhs_number),
+      requestedNhsNumber: nhsNumber(
+        this.#atRest.open("pds_checks.requested_nhs_number", row.id, row.requested_nhs_number_sealed),
+      ),
       outcome: row.outcome as CheckOutcome,
-      national: row.national_json ? reviveNational(row.national_json) : null,
+      national: row.national_sealed
+        ? reviveNational(this.#atRest.open("pds_checks.national", row.id, row.national_sealed))
+        : null,
       checkedAt: new Date(row.checked_at),
       expiresAt: new Date(row.expires_at),
       decision: row.decision as CheckDecision | null,

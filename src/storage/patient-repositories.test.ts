@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, openTestDatabase, type TestDatabase } from "../../test/support/databases.ts";
 import { nhsNumber } from "../patients/nhs-number.ts";
 import type { Demographics } from "../patients/patient.types.ts";
 import type { NewPatient } from "../patients/patients.ports.ts";
+import { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { SqlPatientRepository } from "./patient.repository.ts";
 import { SqlPatientContextRepository } from "./patient-context.repository.ts";
 
@@ -36,7 +37,8 @@ describe.each(dialects)("patient repositories on %s", (dialect) => {
   let repo: SqlPatientRepository;
   beforeAll(async () => {
     t = await openTestDatabase(dialect);
-    repo = new SqlPatientRepository(t.database.db);
+    const keys = [{ id: "k1", key: randomBytes(32) }];
+    repo = new SqlPatientRepository(t.database.db, new NhsNumberProtection(keys, keys));
   });
   afterAll(async () => t.drop());
 

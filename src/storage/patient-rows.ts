@@ -9,8 +9,9 @@ import {
   type Patient,
   type Recorded,
 } from "../patients/patient.types.ts";
-import type { PatientDemographicsTable, PatientsTable } from "./schema.ts";
-import { verificationFromJson } from "./verification-json.ts";
+import { type NhsNumbersAtRest, supersededRowId } from "./nhs-numbers-at-rest.ts";
+import type { PatientDemographicsTable, PatientSupersededNumbersTable, PatientsTable } from "./schema.ts";
+import { type SurvivingNumberSealing, verificationFromJson } from "./verification-json.ts";
 
 /**
  * The name as searched and sorted: family name, then given names, lower case. Results are listed
@@ -66,23 +67,47 @@ function toDemographics(rows: readonly Selectable<PatientDemographicsTable>[]): 
   return out as unknown as Demographics;
 }
 
+/** How a patient's verification state seals its surviving number, bound to the patient's row. */
+export function survivingNumberSealing(atRest: NhsNumbersAtRest, patientId: string): SurvivingNumberSealing {
+  return {
+    seal: (n) => atRest.seal("patients.verification", patientId, n),
+    open: (sealed) => atRest.open("patients.verification", patientId, sealed),
+  };
+}
+
+function localNhsNumber(row: Selectable<PatientsTable>, atRest: NhsNumbersAtRest): Patient["nhsNumber"] {
+  if (row.nhs_number_sealed === null) return { kind: "none" };
+  const text = atRest.open("patients.nhs_number", row.id, row.nhs_number_sealed);
+  // Only a valid number is indexed: without an index it is the local system's mistyped text.
+  return row.nhs_number_index === null
+    ? { kind: "invalid", text }
+    : { kind: "valid", value: nhsNumber(text) };
+}
+
+/** An earlier number of the patient, opened from its row. */
+export function supersededNumber(
+  row: Selectable<PatientSupersededNumbersTable>,
+  atRest: NhsNumbersAtRest,
+): string {
+  if (row.nhs_number_sealed === null) throw new Error("a superseded NHS number is not yet sealed");
+  const rowId = supersededRowId(row.patient_id, row.nhs_number_index);
+  return atRest.open("patient_superseded_numbers.nhs_number", rowId, row.nhs_number_sealed);
+}
+
 export function toPatient(
   row: Selectable<PatientsTable>,
   demographics: Selectable<PatientDemographicsTable>[],
-  superseded: string[],
+  superseded: Selectable<PatientSupersededNumbersTable>[],
+  atRest: NhsNumbersAtRest,
 ): Patient {
   return {
     id: row.id,
     mrn: row.mrn,
-    nhsNumber: row.nhs_number
-      ? { kind: "valid", value: nhsNumber(row.nhs_number) }
-      : row.nhs_number_invalid_text
-        ? { kind: "invalid", text: row.nhs_number_invalid_text }
-        : { kind: "none" },
-    supersededNhsNumbers: superseded.map(nhsNumber),
+    nhsNumber: localNhsNumber(row, atRest),
+    supersededNhsNumbers: superseded.map((s) => nhsNumber(supersededNumber(s, atRest))),
     demographics: toDemographics(demographics),
     confidentiality: row.confidentiality as Confidentiality,
-    verification: verificationFromJson(row.verification_json),
+    verification: verificationFromJson(row.verification_json, survivingNumberSealing(atRest, row.id)),
     updatedAt: new Date(row.updated_at),
   };
 }

@@ -10,7 +10,16 @@ import {
   type VerificationState,
 } from "../patients/patient.types.ts";
 import type { NewPatient, PatientQuery, PatientRepository } from "../patients/patients.ports.ts";
-import { demographicRows, emptyDemographics, searchName, toPatient } from "./patient-rows.ts";
+import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
+import { NhsNumbersAtRest } from "./nhs-numbers-at-rest.ts";
+import { currentHolder, rekeyPatient } from "./patient-numbers.ts";
+import {
+  demographicRows,
+  emptyDemographics,
+  searchName,
+  survivingNumberSealing,
+  toPatient,
+} from "./patient-rows.ts";
 import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
 import type {
   DatabaseSchema,
@@ -18,7 +27,6 @@ import type {
   PatientSupersededNumbersTable,
   PatientsTable,
 } from "./schema.ts";
-import { isUniqueViolation } from "./sql-errors.ts";
 import { verificationToJson } from "./verification-json.ts";
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -29,8 +37,10 @@ type PatientRows = [
   Selectable<PatientSupersededNumbersTable>[],
 ];
 
+/** The local patient index; NHS numbers sealed and blind-indexed (nhs-numbers-at-rest.ts). */
 export class SqlPatientRepository implements PatientRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  readonly #atRest: NhsNumbersAtRest;
   /** One patient's rows: every view of a patient page reads them. */
   readonly #one: {
     readonly patient: PreparedQuery<Selectable<PatientsTable>, "id">;
@@ -38,8 +48,10 @@ export class SqlPatientRepository implements PatientRepository {
     readonly superseded: PreparedQuery<Selectable<PatientSupersededNumbersTable>, "id">;
   };
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  /** `protection`: the audit trail's, so both keep NHS numbers with the same keys. */
+  constructor(db: Kysely<DatabaseSchema>, protection: NhsNumberProtection) {
     this.#db = db;
+    this.#atRest = new NhsNumbersAtRest(protection);
     this.#one = {
       patient: prepareQuery(db, ["id"], (db, v) =>
         db.selectFrom("patients").selectAll().where("id", "=", v.id),
@@ -53,20 +65,29 @@ export class SqlPatientRepository implements PatientRepository {
     };
   }
 
+  /** @throws Error when another local patient holds the same valid NHS number (under any index key). */
   async insert(p: NewPatient): Promise<void> {
     const parsed = p.nhsNumberText ? parseNhsNumber(p.nhsNumberText) : undefined;
+    const valid = parsed?.ok ? this.#atRest.protect("patients.nhs_number", p.id, parsed.value) : null;
+    // A mistyped number is kept (sealed) for the local system to correct: it may be a real one.
+    const sealed =
+      valid?.ciphertext ??
+      (p.nhsNumberText ? this.#atRest.seal("patients.nhs_number", p.id, p.nhsNumberText) : null);
     const unverified: VerificationState = { status: "unverified", reason: null, at: null, by: null };
     await this.#db.transaction().execute(async (trx) => {
+      if (parsed?.ok && (await currentHolder(trx, this.#atRest.indexesOf(parsed.value))))
+        throw new Error("another local patient already holds this NHS number");
       await trx
         .insertInto("patients")
         .values({
           id: p.id,
           mrn: p.mrn,
-          nhs_number: parsed?.ok ? parsed.value : null,
-          nhs_number_invalid_text: parsed && !parsed.ok ? p.nhsNumberText : null,
+          nhs_number_index: valid?.index ?? null,
+          nhs_number_sealed: sealed,
+          nhs_number_invalid_text: null,
           confidentiality: "unrestricted",
           verification_status: unverified.status,
-          verification_json: verificationToJson(unverified),
+          verification_json: verificationToJson(unverified, survivingNumberSealing(this.#atRest, p.id)),
           search_name: searchName(p.demographics),
           birth_date: p.demographics.birthDate?.value ?? null,
           created_at: p.createdAt.getTime(),
@@ -94,7 +115,7 @@ export class SqlPatientRepository implements PatientRepository {
     const row = await this.#db
       .selectFrom("patients")
       .select("id")
-      .where("nhs_number", "=", value)
+      .where("nhs_number_index", "in", this.#atRest.indexesOf(value))
       .executeTakeFirst();
     return row ? this.findById(row.id) : undefined;
   }
@@ -102,11 +123,13 @@ export class SqlPatientRepository implements PatientRepository {
   async search(query: PatientQuery, limit: number): Promise<Patient[]> {
     let q = this.#db.selectFrom("patients").select("id");
     if (query.kind === "nhs_number") {
+      // Under every index key, so numbers stored before a key was added are still found.
+      const indexes = this.#atRest.indexesOf(query.value);
       const superseded = this.#db
         .selectFrom("patient_superseded_numbers")
         .select("patient_id")
-        .where("nhs_number", "=", query.value);
-      q = q.where((eb) => eb.or([eb("nhs_number", "=", query.value), eb("id", "in", superseded)]));
+        .where("nhs_number_index", "in", indexes);
+      q = q.where((eb) => eb.or([eb("nhs_number_index", "in", indexes), eb("id", "in", superseded)]));
     } else if (query.kind === "mrn") q = q.where("mrn", "=", query.value);
     else if (query.kind === "birth_date") q = q.where("birth_date", "=", query.value);
     else for (const term of query.terms) q = q.where("search_name", "like", `%${term.replace(/[%_]/g, "")}%`);
@@ -121,10 +144,13 @@ export class SqlPatientRepository implements PatientRepository {
   async nationalState(id: string): Promise<{ version: number | null; snapshot: NationalPatient | null }> {
     const row = await this.#db
       .selectFrom("patients")
-      .select(["pds_version", "pds_snapshot_json"])
+      .select(["pds_version", "pds_snapshot_sealed"])
       .where("id", "=", id)
       .executeTakeFirst();
-    const snapshot = row?.pds_snapshot_json ? (JSON.parse(row.pds_snapshot_json) as NationalPatient) : null;
+    const json = row?.pds_snapshot_sealed
+      ? this.#atRest.open("patients.pds_snapshot", id, row.pds_snapshot_sealed)
+      : null;
+    const snapshot = json ? (JSON.parse(json) as NationalPatient) : null;
     return {
       version: row?.pds_version ?? null,
       snapshot: snapshot ? { ...snapshot, nhsNumber: nhsNumber(snapshot.nhsNumber) } : null,
@@ -134,7 +160,11 @@ export class SqlPatientRepository implements PatientRepository {
   async saveNationalState(id: string, version: number, snapshot: NationalPatient, at: Date): Promise<void> {
     await this.#db
       .updateTable("patients")
-      .set({ pds_version: version, pds_snapshot_json: JSON.stringify(snapshot), updated_at: at.getTime() })
+      .set({
+        pds_version: version,
+        pds_snapshot_sealed: this.#atRest.seal("patients.pds_snapshot", id, JSON.stringify(snapshot)),
+        updated_at: at.getTime(),
+      })
       .where("id", "=", id)
       .execute();
   }
@@ -157,7 +187,7 @@ export class SqlPatientRepository implements PatientRepository {
       .updateTable("patients")
       .set({
         verification_status: state.status,
-        verification_json: verificationToJson(state),
+        verification_json: verificationToJson(state, survivingNumberSealing(this.#atRest, id)),
         updated_at: at.getTime(),
       })
       .where("id", "=", id)
@@ -203,37 +233,8 @@ export class SqlPatientRepository implements PatientRepository {
     });
   }
 
-  async rekey(
-    id: string,
-    from: NhsNumber,
-    to: NhsNumber,
-    state: VerificationState,
-    at: Date,
-  ): Promise<boolean> {
-    try {
-      return await this.#db.transaction().execute(async (trx) => {
-        const moved = await trx
-          .updateTable("patients")
-          .set({
-            nhs_number: to,
-            verification_status: state.status,
-            verification_json: verificationToJson(state),
-            updated_at: at.getTime(),
-          })
-          .where("id", "=", id)
-          .where("nhs_number", "=", from)
-          .executeTakeFirst();
-        if (Number(moved.numUpdatedRows) === 0) return false;
-        await trx
-          .insertInto("patient_superseded_numbers")
-          .values({ nhs_number: from, patient_id: id, superseded_at: at.getTime() })
-          .execute();
-        return true;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+  rekey(id: string, from: NhsNumber, to: NhsNumber, state: VerificationState, at: Date): Promise<boolean> {
+    return rekeyPatient(this.#db, this.#atRest, { id, from, to, state, at });
   }
 
   async #upsertFields(db: Db, id: string, fields: Partial<Demographics>): Promise<void> {
@@ -279,7 +280,8 @@ export class SqlPatientRepository implements PatientRepository {
         toPatient(
           row,
           demographics.filter((d) => d.patient_id === id),
-          superseded.filter((s) => s.patient_id === id).map((s) => s.nhs_number),
+          superseded.filter((s) => s.patient_id === id),
+          this.#atRest,
         ),
       ];
     });

@@ -62,24 +62,37 @@ export interface LogoutTokenJtisTable {
   expires_at: number;
 }
 
+/**
+ * NHS numbers are sealed and blind-indexed here (migration 0011, docs/adr/0014): see
+ * nhs-numbers-at-rest.ts for what each sealed value is bound to.
+ */
 export interface PatientsTable {
   id: string;
   mrn: string;
-  nhs_number: string | null;
+  /** Blind index of a valid local NHS number (unique); null when the local number is missing or mistyped. */
+  nhs_number_index: string | null;
+  /** The local NHS number sealed, valid (with an index) or as mistyped (without). */
+  nhs_number_sealed: string | null;
+  /** Before migration 0011 a mistyped number in clear; always null once the start-up step has run. */
   nhs_number_invalid_text: string | null;
   confidentiality: string;
   verification_status: string;
+  /** A superseded state's surviving number is sealed inside it (`survivingNhsNumberSealed`). */
   verification_json: string;
   search_name: string;
   birth_date: string | null;
   pds_version: number | null;
-  pds_snapshot_json: string | null;
+  /** What PDS last told us, as JSON, sealed whole. */
+  pds_snapshot_sealed: string | null;
   created_at: number;
   updated_at: number;
 }
 
 export interface PatientSupersededNumbersTable {
-  nhs_number: string;
+  /** Blind index of the earlier number (the primary key). */
+  nhs_number_index: string;
+  /** Null only for a row the start-up step has not yet sealed. */
+  nhs_number_sealed: string | null;
   patient_id: string;
   superseded_at: number;
 }
@@ -108,9 +121,10 @@ export interface PdsChecksTable {
   patient_id: string;
   session_id: string;
   context_id: string;
-  requested_nhs_number: string;
+  requested_nhs_number_sealed: string;
   outcome: string;
-  national_json: string | null;
+  /** PDS's answer, as JSON, sealed whole. */
+  national_sealed: string | null;
   checked_at: number;
   expires_at: number;
   decision: string | null;
@@ -190,7 +204,7 @@ export interface LaunchIntentsTable {
   session_id: string;
   context_id: string;
   patient_id: string;
-  nhs_number: string;
+  nhs_number_sealed: string;
   source: string;
   encounter_id: string | null;
   created_at: number;

@@ -1,15 +1,27 @@
-/** Verification state to and from its JSON column (dates as ISO strings). */
+/**
+ * Verification state to and from its JSON column (dates as ISO strings). A superseded state names
+ * the surviving NHS number: that is stored sealed (`survivingNhsNumberSealed`), the rest in clear,
+ * so the status can still be read in SQL.
+ */
 import { nhsNumber } from "../patients/nhs-number.ts";
 import type { VerificationState } from "../patients/patient.types.ts";
 
-export function verificationToJson(state: VerificationState): string {
-  return JSON.stringify(state);
+/** Seals and opens the surviving number for one patient's row. */
+export interface SurvivingNumberSealing {
+  seal(nhsNumber: string): string;
+  open(sealed: string): string;
+}
+
+export function verificationToJson(state: VerificationState, sealing: SurvivingNumberSealing): string {
+  if (state.status !== "superseded") return JSON.stringify(state);
+  const { survivingNhsNumber, ...rest } = state;
+  return JSON.stringify({ ...rest, survivingNhsNumberSealed: sealing.seal(survivingNhsNumber) });
 }
 
 const date = (value: unknown): Date => new Date(value as string);
 const maybeDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 
-export function verificationFromJson(json: string): VerificationState {
+export function verificationFromJson(json: string, sealing: SurvivingNumberSealing): VerificationState {
   const raw = JSON.parse(json) as Record<string, unknown> & { status: VerificationState["status"] };
   switch (raw.status) {
     case "unverified":
@@ -38,7 +50,7 @@ export function verificationFromJson(json: string): VerificationState {
     case "superseded":
       return {
         status: "superseded",
-        survivingNhsNumber: nhsNumber(raw["survivingNhsNumber"] as string),
+        survivingNhsNumber: nhsNumber(sealing.open(raw["survivingNhsNumberSealed"] as string)),
         at: date(raw["at"]),
       };
     case "invalidated":

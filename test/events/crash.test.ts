@@ -22,7 +22,7 @@ import { dialects } from "../support/databases.ts";
 import { freePort } from "../support/stack.ts";
 import { createRecorderTable, recorderDb } from "./support/event-recorder.ts";
 import { type EventsTestDatabase, openEventsDatabase } from "./support/events-database.ts";
-import { SECRET } from "./support/events-system.ts";
+import { SECRET, testNhsNumberProtection } from "./support/events-system.ts";
 import { type ServiceProcess, startServiceProcess } from "./support/service-process.ts";
 
 const BURST = 10_000;
@@ -144,7 +144,7 @@ describe.each(dialects)("SIGKILL in the middle of a burst (%s)", (dialect) => {
   beforeAll(async () => {
     db = await openEventsDatabase(dialect);
     await createRecorderTable(db.database);
-    const patients = new SqlPatientRepository(db.database.db);
+    const patients = new SqlPatientRepository(db.database.db, testNhsNumberProtection());
     await new PatientIndexService({ patients, clock: systemClock }).seedDemoPatients();
     for (const nhs of [...BURST_PATIENTS, MERGED])
       if (!(await patients.findByNhsNumber(nhsNumber(nhs))))
@@ -244,7 +244,7 @@ describe.each(dialects)("SIGKILL in the middle of a burst (%s)", (dialect) => {
     expect(rows.filter((r) => !(receipts.keysByEvent.get(r.id)?.size === 1))).toEqual([]);
 
     // The merge moved the patient once; every patient ends at PDS's latest version.
-    const patients = new SqlPatientRepository(db.database.db);
+    const patients = new SqlPatientRepository(db.database.db, testNhsNumberProtection());
     const merged = await patients.findByAnyNhsNumber(nhsNumber(MERGED));
     expect(merged?.nhsNumber).toEqual({ kind: "valid", value: SURVIVOR });
     expect(merged?.supersededNhsNumbers).toEqual([MERGED]);

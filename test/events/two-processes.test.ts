@@ -16,7 +16,7 @@ import { SqlPatientRepository } from "../../src/storage/patient.repository.ts";
 import { freePort } from "../support/stack.ts";
 import { createRecorderTable, recorderDb } from "./support/event-recorder.ts";
 import { type EventsTestDatabase, openEventsDatabase } from "./support/events-database.ts";
-import { SECRET } from "./support/events-system.ts";
+import { SECRET, testNhsNumberProtection } from "./support/events-system.ts";
 import { type ServiceProcess, startServiceProcess } from "./support/service-process.ts";
 
 const PATIENTS = [
@@ -40,7 +40,7 @@ describe("two processes sharing PostgreSQL", () => {
   beforeAll(async () => {
     db = await openEventsDatabase("postgres");
     await createRecorderTable(db.database);
-    const patients = new SqlPatientRepository(db.database.db);
+    const patients = new SqlPatientRepository(db.database.db, testNhsNumberProtection());
     for (const nhs of PATIENTS)
       await patients.insert({
         id: randomUUID(),
@@ -136,7 +136,7 @@ describe("two processes sharing PostgreSQL", () => {
     expect(byProcess["A"]).toBeGreaterThan(0);
     expect(byProcess["B"]).toBeGreaterThan(0);
 
-    const patients = new SqlPatientRepository(db.database.db);
+    const patients = new SqlPatientRepository(db.database.db, testNhsNumberProtection());
     for (const nhs of PATIENTS) {
       const atPds = (await (await fetch(`${pds.origin}/_sim/patients/${nhs}`)).json()) as {
         patient: { meta: { versionId: string } };

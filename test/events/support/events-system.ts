@@ -4,7 +4,6 @@
  * and the shared domain-event bus. Used in-process by the tests and by the child-process entry.
  */
 import { randomBytes } from "node:crypto";
-import { NhsNumberProtection } from "../../../src/audit/nhs-number-protection.ts";
 import {
   buildEvents,
   type EventsCompositionSettings,
@@ -18,6 +17,7 @@ import { PdsClient } from "../../../src/national/pds/pds-client.ts";
 import { NationalChangeService } from "../../../src/patients/national-change.service.ts";
 import { type Clock, systemClock } from "../../../src/platform/clock.ts";
 import { createLogger } from "../../../src/platform/logger.ts";
+import { NhsNumberProtection } from "../../../src/platform/nhs-number-protection.ts";
 import type { Database } from "../../../src/storage/database.ts";
 import { SqlPatientRepository } from "../../../src/storage/patient.repository.ts";
 
@@ -68,12 +68,18 @@ export function testSettings(overrides: Partial<EventsCompositionSettings> = {})
   };
 }
 
+/** The NHS-number keys of the events system (TEST_KEYS): patients seeded beside it use them too. */
+export function testNhsNumberProtection(): NhsNumberProtection {
+  const key = { id: "t1", key: Buffer.from(TEST_KEYS.split(":")[1] as string, "base64url") };
+  return new NhsNumberProtection([key], [key]);
+}
+
 export function buildEventsSystem(options: SystemOptions): EventsSystem {
   const clock = options.clock ?? systemClock;
   const bus = createEventBus();
   const settings = testSettings(options.settings);
   const keyBytes = Buffer.from(TEST_KEYS.split(":")[1] as string, "base64url");
-  const protection = new NhsNumberProtection([{ id: "t1", key: keyBytes }], [{ id: "t1", key: keyBytes }]);
+  const protection = testNhsNumberProtection();
   const demographics = new PdsClient({
     baseUrl: options.pdsBaseUrl,
     tokenSource: noAccessToken,
@@ -87,7 +93,7 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
     clock,
     ...(options.onPdsCall ? { onCall: options.onPdsCall } : {}),
   });
-  const patients = new SqlPatientRepository(options.database.db);
+  const patients = new SqlPatientRepository(options.database.db, protection);
   const nationalChanges = new NationalChangeService({ patients, events: bus, clock });
   const module = buildEvents({
     settings,

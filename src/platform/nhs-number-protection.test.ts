@@ -28,6 +28,15 @@ describe("NHS number protection", () => {
     expect(() => before.reveal("rec-1", "zz.a.b")).toThrow(/no key "zz"/);
   });
 
+  it("seals any text (a document carrying a number) in the same format, bound to its record", () => {
+    const json = JSON.stringify({ nhsNumber: "9991000054", name: "Quill" });
+    const sealed = before.seal("rec-1", json);
+    expect(sealed.startsWith("k1.")).toBe(true);
+    expect(sealed).not.toContain("9991000054");
+    expect(before.reveal("rec-1", sealed)).toBe(json);
+    expect(() => before.reveal("rec-2", sealed)).toThrow(UnreadableNhsNumber);
+  });
+
   it("rotates: the newest key encrypts and indexes, old records still decrypt and are found", () => {
     const stored = before.protect("rec-1", "9991000054");
     const after = new NhsNumberProtection([old, key("k2")], [idx, key("i2")]);

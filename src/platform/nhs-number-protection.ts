@@ -1,12 +1,13 @@
 /**
- * NHS numbers at rest in the audit trail: encrypted with AES-256-GCM and findable through a keyed
- * blind index (HMAC-SHA-256), so a copy of the database reveals no NHS number while support staff
- * can still search by one.
+ * NHS numbers at rest, in the audit trail and in the operational tables (docs/adr/0008, 0014):
+ * encrypted with AES-256-GCM and findable through a keyed blind index (HMAC-SHA-256), so a copy
+ * of the database reveals no NHS number while support staff can still search by one. Documents
+ * that carry a number (a PDS answer) are encrypted whole with the same keys (`seal`).
  *
- * Keys rotate without rewriting records (they are immutable): each key has an id; the newest
- * (last) key encrypts and indexes new records, every key still decrypts and is searched. The
- * ciphertext is bound to its record (the record id is the GCM additional data), so it cannot be
- * moved to another record unnoticed.
+ * Keys rotate without rewriting records (audit records are immutable): each key has an id; the
+ * newest (last) key encrypts and indexes new records, every key still decrypts and is searched.
+ * The ciphertext is bound to its record (the record id is the GCM additional data), so it cannot
+ * be moved to another record unnoticed.
  *
  * Formats: ciphertext `<keyId>.<iv>.<ciphertext+tag>`, index `<keyId>.<first 16 bytes of the MAC>`,
  * parts in base64url.
@@ -113,18 +114,28 @@ export class NhsNumberProtection {
 
   /** Encrypts and indexes `nhsNumber` (10 digits) for the record `recordId`. */
   protect(recordId: string, nhsNumber: string): ProtectedNhsNumber {
-    if (!NHS_NUMBER.test(nhsNumber)) throw new TypeError("an audited NHS number must be 10 digits");
+    if (!NHS_NUMBER.test(nhsNumber)) throw new TypeError("a protected NHS number must be 10 digits");
+    return {
+      ciphertext: this.seal(recordId, nhsNumber),
+      index: this.#indexWith(this.#index.at(-1) as LoadedKey, nhsNumber),
+    };
+  }
+
+  /**
+   * Encrypts any text for the record `recordId` with the newest key, in the format `protect` uses:
+   * for what carries a number but is no number itself (a PDS answer, a mistyped number).
+   */
+  seal(recordId: string, text: string): string {
     const { id, key } = this.#encryption.at(-1) as LoadedKey;
     const iv = this.#nextIv();
     const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(recordId, "utf8"));
-    const sealed = Buffer.concat([cipher.update(nhsNumber, "utf8"), cipher.final(), cipher.getAuthTag()]);
-    const ciphertext = `${id}.${iv.toString("base64url")}.${sealed.toString("base64url")}`;
-    return { ciphertext, index: this.#indexWith(this.#index.at(-1) as LoadedKey, nhsNumber) };
+    const sealed = Buffer.concat([cipher.update(text, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    return `${id}.${iv.toString("base64url")}.${sealed.toString("base64url")}`;
   }
 
   /**
-   * The NHS number in `ciphertext`, stored for the record `recordId`.
+   * The NHS number (or text) in `ciphertext`, stored for the record `recordId`.
    *
    * @throws UnreadableNhsNumber if the key is unknown or the ciphertext or record id was altered.
    */
