@@ -19,6 +19,26 @@ describe("MNS schemas", () => {
       );
   });
 
+  it("read the CloudEvent schema's YAML as published: its required attributes and properties in order", () => {
+    const schema = mnsValidators().cloudEvent.schema as {
+      required: string[];
+      properties: Record<string, { type?: string; format?: string }>;
+    };
+    expect(schema.required).toEqual(["id", "source", "specversion", "type", "time"]);
+    expect(schema.properties["time"]).toMatchObject({ type: "string", format: "date-time" });
+    expect(Object.keys(schema.properties)).toEqual([
+      "id",
+      "source",
+      "specversion",
+      "type",
+      "subject",
+      "time",
+      "dataref",
+      "versionid",
+      "filtering",
+    ]);
+  });
+
   it("accept MNS's own version-2 CloudEvent examples and refuse the legacy version-1 ones", () => {
     const examples = join(SHARED, "cloudevents", "examples");
     const verdicts = Object.fromEntries(

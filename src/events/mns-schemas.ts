@@ -1,6 +1,6 @@
 /**
  * MNS's published schemas (copied unchanged into mns-schemas/, MIT, see its README), compiled once:
- * the CloudEvent schema (OpenAPI-style YAML, read with yaml-subset.ts) and the FHIR R4 signal
+ * the CloudEvent schema (OpenAPI-style YAML, read with the `yaml` package) and the FHIR R4 signal
  * schema (JSON Schema 2020-12). Validating against the publisher's own files means a delivery we
  * accept is one MNS could have sent.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { parseYamlSubset } from "./yaml-subset.ts";
+import { parse as parseYaml } from "yaml";
 
 export const MNS_SCHEMA_DIR = join(import.meta.dirname, "mns-schemas");
 
@@ -29,14 +29,23 @@ export function mnsValidators(): MnsValidators {
   addFormats.default(ajv, { mode: "fast" });
   // OpenAPI's `example` is documentation, not a constraint.
   ajv.addKeyword("example");
-  const cloudEventSchema = parseYamlSubset(
-    readFileSync(join(MNS_SCHEMA_DIR, "mns-publish-cloudevent.yaml"), "utf8"),
-  ) as Record<string, unknown>;
+  const cloudEventSchema = readYamlSchema(join(MNS_SCHEMA_DIR, "mns-publish-cloudevent.yaml"));
   const fhirSchema = JSON.parse(
     readFileSync(join(MNS_SCHEMA_DIR, "fhirsignal.schema.json"), "utf8"),
   ) as Record<string, unknown>;
   compiled = { cloudEvent: ajv.compile(cloudEventSchema), fhirSignal: ajv.compile(fhirSchema) };
   return compiled;
+}
+
+/**
+ * Reads a YAML schema strictly: a duplicate key, an unresolved alias or any other error throws,
+ * because a misread validation schema would silently weaken the intake.
+ */
+function readYamlSchema(path: string): Record<string, unknown> {
+  const schema: unknown = parseYaml(readFileSync(path, "utf8"), { uniqueKeys: true, strict: true });
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema))
+    throw new Error(`${path} does not hold a schema object`);
+  return schema as Record<string, unknown>;
 }
 
 /** A short, safe description of why validation failed (paths and keywords only, never values). */
