@@ -10,6 +10,7 @@ import { opsRoutes } from "../ops/ops.routes.ts";
 import type { Clock } from "../platform/clock.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
+import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
 import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
 import { helpRoutes } from "../web/routes/help.routes.ts";
 import { jwksRoutes } from "../web/routes/jwks.routes.ts";
@@ -84,6 +85,9 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     ncrsOrigin: launch.ncrsOrigin,
     secureCookies: config.secureCookies,
     guidesDir: GUIDES_DIR,
+  });
+  await app.register(clinicalSafetyRoutes, {
+    docsDir: fileURLToPath(new URL("../../docs/clinical-safety", import.meta.url)),
   });
   if (changeEvents.httpIntake) {
     await app.register(eventIntakeRoutes, {

@@ -163,6 +163,13 @@ function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) 
     can.admin
       ? { href: "/admin/events", text: "Change events", current: url.startsWith("/admin/events") }
       : null,
+    can.admin
+      ? {
+          href: "/help/clinical-safety",
+          text: "Clinical safety",
+          current: url.startsWith("/help/clinical-safety"),
+        }
+      : null,
   ].filter((i) => i !== null);
   return items.length > 0 ? items : null;
 }

@@ -65,7 +65,13 @@ describe("accessibility", () => {
     await page.getByLabel(/Security key/).check();
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(`${stack.baseUrl}/home`);
-    for (const path of ["/home", "/admin/workstations"]) expect(await violations(path)).toEqual([]);
+    for (const path of [
+      "/home",
+      "/admin/workstations",
+      "/help/clinical-safety",
+      "/help/clinical-safety/hazard-log",
+    ])
+      expect(await violations(path)).toEqual([]);
   });
 
   it("puts the skip link first in the tab order, and it moves focus to the main content", async () => {
