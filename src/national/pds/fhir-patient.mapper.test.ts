@@ -121,6 +121,24 @@ describe("toNationalPatient", () => {
     expect(toNationalPatient(telecom, NOW)).toMatchObject({ phone: "07700900002", email: null });
   });
 
+  it("an expired GP is taken as current: takes only a GP whose period has not ended", () => {
+    const gp = (value: string, end?: string) => ({
+      type: "Organization" as const,
+      identifier: { value, ...(end === undefined ? {} : { period: { start: "2019-01-01", end } }) },
+    });
+    // The PDS sandbox's 9000000009 gives its GP this shape: registered 2020 to the end of 2021.
+    expect(
+      toNationalPatient(patient({ generalPractitioner: [gp("Y12345", "2021-12-31")] }), NOW),
+    ).toMatchObject({ gpOdsCode: null });
+    expect(
+      toNationalPatient(patient({ generalPractitioner: [gp("Y12345", "2021-12-31"), gp("Y90002")] }), NOW)
+        .gpOdsCode,
+    ).toBe("Y90002");
+    expect(
+      toNationalPatient(patient({ generalPractitioner: [gp("Y90003", "2025-06")] }), NOW).gpOdsCode,
+    ).toBe("Y90003");
+  });
+
   it("maps the death notification status codes", () => {
     const cases = { "1": "informal", "2": "formal", U: "removed", "9": null } as const;
     for (const [code, status] of Object.entries(cases)) {

@@ -3,7 +3,7 @@
  * what there is and say null for the rest; where it would be unsafe to guess (confidentiality) we
  * assume the most restrictive reading.
  */
-import type { Address, ContactPoint, Extension, HumanName, Patient, Period } from "fhir/r4.js";
+import type { Address, ContactPoint, Extension, HumanName, Patient, Period, Reference } from "fhir/r4.js";
 import type {
   Confidentiality,
   Death,
@@ -62,7 +62,7 @@ export function toNationalPatient(resource: Patient, now: Date): NationalPatient
     address: open ? addressOf(resource.address ?? [], now) : null,
     phone: open ? telecomOf(resource.telecom ?? [], "phone", now) : null,
     email: open ? telecomOf(resource.telecom ?? [], "email", now) : null,
-    gpOdsCode: open ? (resource.generalPractitioner?.[0]?.identifier?.value ?? null) : null,
+    gpOdsCode: open ? gpOf(resource.generalPractitioner ?? [], now) : null,
     death: deathOf(resource),
   };
 }
@@ -127,6 +127,14 @@ function addressOf(addresses: readonly Address[], now: Date): PostalAddress | nu
 function telecomOf(telecom: readonly ContactPoint[], system: "phone" | "email", now: Date): string | null {
   const found = telecom.find((t) => t.system === system && t.value !== undefined && isCurrent(t.period, now));
   return found?.value ?? null;
+}
+
+/** The registered GP practice: the first whose registration period has not ended (as for addresses). */
+function gpOf(practitioners: readonly Reference[], now: Date): string | null {
+  const current = practitioners.find(
+    (gp) => gp.identifier?.value !== undefined && isCurrent(gp.identifier.period, now),
+  );
+  return current?.identifier?.value ?? null;
 }
 
 function deathOf(resource: Patient): Death | null {

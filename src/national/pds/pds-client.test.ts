@@ -49,7 +49,7 @@ function spineCodeOf(cause: unknown): string | undefined {
 }
 
 describe("PdsClient outcomes", () => {
-  it("maps a rich record in full; addresses and contacts whose period has ended are not current", async () => {
+  it("maps a rich record in full; addresses, contacts and a GP whose period has ended are not current", async () => {
     const result = await read("9000000009");
     expect(result.kind).toBe("found");
     if (result.kind !== "found") return;
@@ -64,13 +64,13 @@ describe("PdsClient outcomes", () => {
       address: null,
       phone: null,
       email: null,
-      gpOdsCode: "Y12345",
+      gpOdsCode: null,
       death: { dateTime: "2010-10-22T00:00:00+00:00", notificationStatus: "formal" },
     });
     expect(result.retrievedAt).toBeInstanceOf(Date);
   });
 
-  it("maps the same record's home address, phone and email on a date when they were current", async () => {
+  it("maps the same record's home address, phone, email and GP on a date when they were current", async () => {
     const result = await read("9000000009", { clock: manualClock(Date.parse("2021-06-01T12:00:00Z")) });
     expect(result.kind === "found" && result.patient).toMatchObject({
       address: {
@@ -79,6 +79,7 @@ describe("PdsClient outcomes", () => {
       },
       phone: "01632960587",
       email: "jane.smith@example.com",
+      gpOdsCode: "Y12345",
     });
   });
 
