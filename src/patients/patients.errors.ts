@@ -67,6 +67,13 @@ export const patientErrors = defineErrors("patient", {
     title: "That action does not fit this check",
     message: "PDS's answer does not allow this action.",
   },
+  pds_incomplete: {
+    status: 409,
+    title: "PDS holds too little to confirm this patient",
+    message:
+      "PDS's record for this NHS number has no name, date of birth or gender, so it cannot be confirmed as this patient, and nothing local is replaced from it.",
+    next: "Record that the details do not match, and ask your records team to trace the patient with PDS.",
+  },
   reason_required: {
     status: 400,
     title: "Say why the details do not match",

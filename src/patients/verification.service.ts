@@ -11,16 +11,11 @@ import type { Session } from "../identity/identity.types.ts";
 import { actorOf } from "../identity/session.service.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
+import { confirmable, type ReplacementRow, replacementOf } from "./demographics-replacement.ts";
 import { versionNumber } from "./national-change.ts";
-import type { DemographicsReadResult, DemographicsService, NationalPatient } from "./national-patient.ts";
+import type { DemographicsReadResult, DemographicsService } from "./national-patient.ts";
 import type { NhsNumber } from "./nhs-number.ts";
-import {
-  type Demographics,
-  LOCATION_FIELDS,
-  type Patient,
-  type Provenance,
-  type VerificationState,
-} from "./patient.types.ts";
+import type { Patient, Provenance, VerificationState } from "./patient.types.ts";
 import { type ComparisonRow, comparePatient } from "./patient-comparison.ts";
 import type { PatientContextService } from "./patient-context.service.ts";
 import { patientErrors } from "./patients.errors.ts";
@@ -40,6 +35,10 @@ export interface CheckView {
   readonly check: PdsCheck;
   readonly patient: Patient;
   readonly rows: readonly ComparisonRow[];
+  /** What "Also replace the local details with PDS's" would change, field by field. */
+  readonly replacement: readonly ReplacementRow[];
+  /** Whether PDS's record holds enough (name, date of birth, gender) to be confirmed as a match. */
+  readonly confirmable: boolean;
 }
 
 const MAX_REASON = 200;
@@ -93,7 +92,14 @@ export class VerificationService {
   async view(session: Session, contextId: string, checkId: string): Promise<CheckView> {
     const { patient } = await this.#deps.contexts.current(session, contextId);
     const check = await this.#checkFor(session, contextId, checkId);
-    return { check, patient, rows: check.national ? comparePatient(patient, check.national) : [] };
+    const national = check.national;
+    return {
+      check,
+      patient,
+      rows: national ? comparePatient(patient, national) : [],
+      replacement: national ? replacementOf(patient, national, this.#deps.clock.now()).rows : [],
+      confirmable: national !== null && confirmable(national),
+    };
   }
 
   /** The user confirms the details match: the NHS number is verified against this PDS version. */
@@ -105,10 +111,16 @@ export class VerificationService {
     correlationId: string,
   ): Promise<void> {
     const { patient, check, national } = await this.#decidable(session, contextId, checkId, "found");
+    // A record without a name, birth date or gender cannot be told apart from someone else's.
+    if (!confirmable(national)) throw new AppError(patientErrors.pds_incomplete);
     await this.#decide(check, updateLocal ? "confirmed_and_updated" : "confirmed");
     const now = this.#deps.clock.now();
     if (updateLocal)
-      await this.#deps.patients.replaceDemographics(patient.id, demographicsFrom(national, now), now);
+      await this.#deps.patients.replaceDemographics(
+        patient.id,
+        replacementOf(patient, national, now).demographics,
+        now,
+      );
     // What was verified against becomes the record later change events are compared with.
     await this.#deps.patients.saveNationalState(patient.id, versionNumber(national.versionId), national, now);
     const actor = actorOf(session);
@@ -245,27 +257,4 @@ export class VerificationService {
       reason,
     });
   }
-}
-
-/** PDS's details as local demographics, with PDS provenance; restricted records bring no location data. */
-export function demographicsFrom(national: NationalPatient, at: Date): Demographics {
-  const provenance: Provenance = { source: "pds", recordedAt: at, pdsVersion: national.versionId };
-  const rec = <T>(value: T | null) => (value === null ? null : { value, provenance });
-  const demographics: Demographics = {
-    name: rec(national.name),
-    birthDate: rec(national.birthDate),
-    gender: rec(national.gender),
-    address: rec(national.address),
-    phone: rec(national.phone),
-    email: rec(national.email),
-    gpOdsCode: rec(national.gpOdsCode),
-    death: rec(national.death),
-  };
-  if (national.confidentiality === "unrestricted") return demographics;
-  return Object.fromEntries(
-    Object.entries(demographics).map(([k, v]) => [
-      k,
-      LOCATION_FIELDS.includes(k as keyof Demographics) ? null : v,
-    ]),
-  ) as unknown as Demographics;
 }

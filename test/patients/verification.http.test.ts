@@ -59,6 +59,47 @@ describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s",
     expect(updated.body).toMatch(/From PDS \(version 4\)/);
   });
 
+  it("local details erased by replace: a PDS record without name, date of birth or gender cannot be confirmed, and nothing local changes", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Minimal", "RX1-000110");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    expect(check.body).toContain('data-testid="pds-incomplete"');
+    expect(check.body).not.toContain('data-testid="confirm"');
+    // The form is not offered; posting it anyway is refused and changes nothing.
+    const forced = await decide(agent, check, "confirm", { updateLocal: "yes" });
+    expect(forced.status).toBe(409);
+    expect(forced.body).toContain("patient.pds_incomplete");
+    const after = await agent.get(page.url);
+    expect(bannerVerification(after)).toBe("Not verified");
+    expect(after.body).toContain("MINIMAL, Chris");
+    expect(after.body).toContain("1 January 1980");
+    // Saying the details do not match is still possible, and recorded.
+    const mismatch = await agent.follow(
+      await decide(agent, check, "mismatch", { reason: "PDS holds no name" }),
+    );
+    expect(bannerVerification(mismatch)).toBe("Not verified");
+  });
+
+  it("local details erased by replace: replacing keeps every local value PDS does not hold, and says field by field what will change first", async () => {
+    // PDS's record for Jane Smith has a name, birth date and gender, but its address, phone, email
+    // and GP registration all ended years ago: none of them is current.
+    const page = await selectPatient(agent, stack.baseUrl, "Smith", "RX1-000108");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    const changes = check.body.slice(check.body.indexOf('data-testid="replacement"'));
+    expect(changes).toMatch(/data-testid="replace-address" data-change="kept"/);
+    expect(changes).toMatch(/data-testid="replace-gpOdsCode" data-change="kept"/);
+    expect(changes).toMatch(/data-testid="replace-name" data-change="same"/);
+    expect(changes).toMatch(/data-testid="replace-gender" data-change="same"/);
+    const updated = await agent.follow(await decide(agent, check, "confirm", { updateLocal: "yes" }));
+    expect(bannerVerification(updated)).toBe("Verified with PDS");
+    expect(updated.body).toContain("1 Trevelyan Square");
+    expect(updated.body).toMatch(
+      /GP practice \(ODS code\)<\/dt>\s*<dd class="nhsuk-summary-list__value">Y12345/,
+    );
+    expect(updated.body).toMatch(
+      /Address<\/dt>\s*<dd class="nhsuk-summary-list__value">[^<]*1 Trevelyan Square[\s\S]*?Local record/,
+    );
+  });
+
   it("records that details do not match, with the reason, and needs a reason", async () => {
     const page = await selectPatient(agent, stack.baseUrl, "Garton", "RX1-000109");
     const check = await checkWithPds(agent, stack.baseUrl, page);

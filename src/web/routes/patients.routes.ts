@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Session } from "../../identity/identity.types.ts";
+import type { ReplacementChange, ReplacementRow } from "../../patients/demographics-replacement.ts";
 import { formatNhsNumber } from "../../patients/nhs-number.ts";
 import { identityDiffers } from "../../patients/patient-comparison.ts";
 import { isTabId, newTabId, type PatientContextService } from "../../patients/patient-context.service.ts";
@@ -47,6 +48,16 @@ const NOTICES: Readonly<Record<string, string>> = {
   updated: "NHS number verified with PDS, and the local details replaced with PDS's.",
   mismatch: "Recorded that the local and PDS details do not match. The NHS number stays unverified.",
   rekeyed: "The local record now uses the surviving NHS number. Check its details with PDS next.",
+};
+
+/** What a local detail becomes if the user also replaces the local details with PDS's. */
+const AFTER_REPLACING: Readonly<Record<ReplacementChange, (row: ReplacementRow) => string>> = {
+  same: (row) => `${row.national} (no change)`,
+  replaced: (row) => `${row.national} (from PDS)`,
+  added: (row) => `${row.national} (added from PDS)`,
+  kept: (row) => `${row.local} (kept: PDS holds none)`,
+  neither: () => "Not recorded",
+  withheld: () => "Not kept (restricted record)",
 };
 
 const COMPARISON_TEXT = {
@@ -201,7 +212,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     reply: FastifyReply,
     formError: string | null,
   ) {
-    const { check, patient, rows } = await deps.verification.view(
+    const { check, patient, rows, replacement, confirmable } = await deps.verification.view(
       sessionOf(request),
       request.params.ctx,
       request.params.check,
@@ -225,6 +236,8 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
       rows,
       comparisonText: COMPARISON_TEXT,
       identityDiffers: identityDiffers(rows),
+      confirmable,
+      replacement: replacement.map((row) => ({ ...row, after: AFTER_REPLACING[row.change](row) })),
       nationalFacts: facts,
       decided: check.decision !== null,
       checkedAt: formatDateTime(check.checkedAt),
