@@ -31,6 +31,7 @@ import { registerRequestContext, requestIdServerOptions } from "./platform/http/
 import { registerSecurity } from "./platform/http/security.ts";
 import { fileSecret } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
+import { SealedTokens } from "./platform/sealed-token.ts";
 import { type Database, openDatabase } from "./storage/database.ts";
 import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
@@ -157,9 +158,10 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const cookies = cookieNames(config.secureCookies);
   const unsafe = unsafeSwitchesOn(config);
 
+  const cookieSecret = config.cookieSecret ?? fileSecret(keysDir, "cookie-secret");
   registerRequestContext(app);
   await registerSecurity(app, {
-    cookieSecret: config.cookieSecret ?? fileSecret(keysDir, "cookie-secret"),
+    cookieSecret,
     secureCookies: config.secureCookies,
     // The launch form posts to us and is redirected to NCRS, which may send the browser on to CIS2
     // to sign in: browsers apply form-action to every redirect of a form post.
@@ -202,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     audit,
     registry,
     version: VERSION,
+    searchTokens: new SealedTokens(cookieSecret, "patient-search"),
   });
 
   const housekeeping = new Housekeeping({

@@ -8,6 +8,7 @@ import type { Registry } from "prom-client";
 import type { Config } from "../config/load-config.ts";
 import { opsRoutes } from "../ops/ops.routes.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { SealedTokens } from "../platform/sealed-token.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -44,6 +45,8 @@ export interface RouteDeps {
   readonly registry: Registry;
   /** The version this instance runs, for the metrics and the status page. */
   readonly version: string;
+  /** Seals patient searches for their results addresses. */
+  readonly searchTokens: SealedTokens;
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -77,6 +80,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     clock,
     staleAfterSeconds: config.verificationStaleSeconds,
     launch: launch.panel,
+    searchTokens: deps.searchTokens,
   });
   await app.register(launchRoutes, { launches: launch.launches });
   await app.register(launchApiRoutes, { launches: launch.launches });

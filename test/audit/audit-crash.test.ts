@@ -14,6 +14,7 @@ import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/serve
 import { openDatabase } from "../../src/storage/database.ts";
 import { freshDatabaseUrl } from "../support/databases.ts";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
+import { searchPatients } from "../support/patients.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { freePort } from "../support/stack.ts";
 
@@ -92,7 +93,7 @@ describe.each(["sqlite", "postgres"] as const)("a service killed during a burst 
     const service = await startService();
     const agent = new HttpAgent();
     expect((await signIn(agent, baseUrl, { user: USERS.singleRole })).status).toBe(200);
-    const list = await agent.get(`${baseUrl}/patients?q=Hartley&tab=${TAB}`);
+    const list = await searchPatients(agent, baseUrl, "Hartley", TAB);
     const patientId = list.body.match(/name="patientId" value="([^"]+)"/)?.[1] as string;
     const csrf = csrfTokenIn(list.body);
 

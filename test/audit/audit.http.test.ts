@@ -51,10 +51,6 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     admin = new HttpAgent();
     await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
     await signIn(admin, stack.baseUrl, { user: USERS.admin });
-    const list = await clinician.get(
-      `${stack.baseUrl}/patients?q=${encodeURIComponent("999 100 0054")}&tab=testtab0000000000001`,
-    );
-    expect(list.status).toBe(200);
     const page = await selectPatient(clinician, stack.baseUrl, "999 100 0054", "RX1-000101");
     const check = await checkWithPds(clinician, stack.baseUrl, page);
     await clinician.follow(await decide(clinician, check, "confirm"));

@@ -51,6 +51,21 @@ describe("patients in Chromium", () => {
     expect(await page.getByTestId("banner-verification").textContent()).toBe("Verified with PDS");
   });
 
+  it("NHS numbers in our URLs: a search by NHS number never reaches the address bar or the history", async () => {
+    const page = await signedInPage();
+    const visited: string[] = [];
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) visited.push(frame.url());
+    });
+    await find(page, "999 100 0054", /Select HARTLEY, Oscar/);
+    await page.goBack();
+    await page.getByTestId("patient-results").waitFor();
+    expect(visited.some((url) => url.includes("/patients?"))).toBe(true);
+    for (const url of visited)
+      expect(decodeURIComponent(url).replace(/[ +]/g, "")).not.toContain("9991000054");
+    expect(await page.getByLabel(/Name, NHS number/).getAttribute("autocomplete")).toBe("off");
+  });
+
   it("records a mismatch with the reason the user gives", async () => {
     const page = await signedInPage();
     await find(page, "Garton", /Select GARTON/);

@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpAgent } from "../support/http-agent.ts";
-import { bannerFlags, bannerVerification, checkWithPds, decide, selectPatient } from "../support/patients.ts";
+import {
+  bannerFlags,
+  bannerVerification,
+  checkWithPds,
+  decide,
+  searchPatients,
+  selectPatient,
+} from "../support/patients.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -128,7 +135,7 @@ describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s",
     const rekeyed = await agent.follow(await decide(agent, check, "rekey"));
     expect(rekeyed.body).toContain("999 100 0100");
     expect(rekeyed.body).toContain("Previous NHS numbers");
-    const byOld = await agent.get(`${stack.baseUrl}/patients?q=9991000003&tab=testtab0000000000001`);
+    const byOld = await searchPatients(agent, stack.baseUrl, "9991000003");
     expect(byOld.body).toContain("RX1-000104");
     const verified = await checkWithPds(agent, stack.baseUrl, rekeyed);
     expect((await agent.follow(await decide(agent, verified, "confirm"))).body).toContain(
@@ -186,9 +193,7 @@ describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s",
       expect(failed.body).toContain('data-testid="pds-error"');
       expect(failed.body).toContain("pds.unavailable");
       expect(failed.body).toContain("Try again");
-      expect((await agent.get(`${stack.baseUrl}/patients?q=Hartley&tab=testtab0000000000001`)).status).toBe(
-        200,
-      );
+      expect((await searchPatients(agent, stack.baseUrl, "Hartley")).status).toBe(200);
     } finally {
       await fetch(`${stack.pds.origin}/_sim/scenario`, {
         method: "PUT",
@@ -202,7 +207,7 @@ describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s",
   });
 
   it("refuses a search that makes no sense with a clear message", async () => {
-    const page = await agent.get(`${stack.baseUrl}/patients?q=9434765918&tab=testtab0000000000001`);
+    const page = await searchPatients(agent, stack.baseUrl, "9434765918");
     expect(page.status).toBe(400);
     expect(page.body).toContain("There is a problem");
   });

@@ -3,6 +3,25 @@ import { type AgentResponse, csrfTokenIn, type HttpAgent } from "./http-agent.ts
 
 export const TAB = "testtab0000000000001";
 
+/**
+ * Searches as the page's form does: the search is posted, and the browser is sent on to a results
+ * address that holds no patient details. Returns the answer to the post, unfollowed, when `raw`.
+ */
+export async function searchPatients(
+  agent: HttpAgent,
+  baseUrl: string,
+  search: string,
+  tab = TAB,
+): Promise<AgentResponse> {
+  const form = await agent.get(`${baseUrl}/patients?tab=${tab}`);
+  const posted = await agent.postForm(`${baseUrl}/patients/search`, {
+    _csrf: csrfTokenIn(form.body),
+    tab,
+    q: search,
+  });
+  return agent.follow(posted);
+}
+
 /** Searches and selects the patient whose row contains `mrn`; returns the patient page. */
 export async function selectPatient(
   agent: HttpAgent,
@@ -11,7 +30,7 @@ export async function selectPatient(
   mrn: string,
   tab = TAB,
 ): Promise<AgentResponse> {
-  const list = await agent.get(`${baseUrl}/patients?${new URLSearchParams({ q: search, tab })}`);
+  const list = await searchPatients(agent, baseUrl, search, tab);
   const row = list.body.split('<tr class="nhsuk-table__row">').find((r) => r.includes(`MRN ${mrn}`));
   const patientId = row?.match(/name="patientId" value="([^"]+)"/)?.[1];
   if (!patientId) throw new Error(`no patient ${mrn} in results for ${search}`);

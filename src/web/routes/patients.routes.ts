@@ -15,6 +15,7 @@ import { patientErrors } from "../../patients/patients.errors.ts";
 import type { VerificationService } from "../../patients/verification.service.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
+import type { SealedTokens } from "../../platform/sealed-token.ts";
 import { type LaunchPanelDeps, launchPanel } from "../launch-panel.ts";
 import { bannerOf, detailRows } from "../patient-view.ts";
 import { formatDateTime } from "../view-engine.ts";
@@ -26,9 +27,21 @@ export interface PatientRoutesDeps {
   readonly clock: Clock;
   readonly staleAfterSeconds: number;
   readonly launch: LaunchPanelDeps;
+  /** Seals a search for its results address. */
+  readonly searchTokens: SealedTokens;
 }
 
 const clinical = { access: "clinical" as const };
+/** How long a results address keeps working (it works only for the sign-in that searched). */
+const SEARCH_TOKEN_SECONDS = 3600;
+const searchQuery = {
+  type: "object",
+  properties: {
+    q: { type: "string", maxLength: 200 },
+    tab: { type: "string", maxLength: 64 },
+    search: { type: "string", pattern: "^[A-Za-z0-9_-]{1,600}$" },
+  },
+} as const;
 const idParam = {
   type: "object",
   properties: { ctx: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" } },
@@ -78,18 +91,35 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
   const banner = (patient: Parameters<typeof bannerOf>[0]) =>
     bannerOf(patient, deps.clock.now(), deps.staleAfterSeconds);
 
-  app.get<{ Querystring: { q?: string; tab?: string } }>(
-    "/patients",
-    { config: clinical },
+  // The search box posts, and the results live at an address holding only a sealed copy of the
+  // search: an NHS number typed in never reaches the address bar, browser history or a proxy's log.
+  app.post<{ Body: { q?: unknown; tab?: unknown } }>(
+    "/patients/search",
+    { config: clinical, preHandler: app.csrfProtection },
     async (request, reply) => {
-      if (!isTabId(request.query.tab)) {
-        const query = new URLSearchParams({
-          ...(request.query.q ? { q: request.query.q } : {}),
-          tab: newTabId(),
-        });
-        return reply.redirect(`/patients?${query}`, 303);
+      const tab = isTabId(request.body?.tab) ? request.body.tab : newTabId();
+      const query = typeof request.body?.q === "string" ? request.body.q.trim() : "";
+      const expiresAt = new Date(deps.clock.now().getTime() + SEARCH_TOKEN_SECONDS * 1000);
+      const search = deps.searchTokens.seal(query, sessionOf(request).id, expiresAt);
+      return reply.redirect(`/patients?${new URLSearchParams({ tab, search })}`, 303);
+    },
+  );
+
+  app.get<{ Querystring: { q?: string; tab?: string; search?: string } }>(
+    "/patients",
+    { config: clinical, schema: { querystring: searchQuery } },
+    async (request, reply) => {
+      const { tab, search } = request.query;
+      // A search written into the address (an old link, a bookmark) is not run: the number it may
+      // hold would already be in this browser's history, so it is dropped from the address at once.
+      if (!isTabId(tab) || request.query.q !== undefined) {
+        return reply.redirect(
+          `/patients?${new URLSearchParams({ tab: isTabId(tab) ? tab : newTabId() })}`,
+          303,
+        );
       }
-      const query = (request.query.q ?? "").trim();
+      const query =
+        search === undefined ? "" : deps.searchTokens.open(search, sessionOf(request).id, deps.clock.now());
       let results: Awaited<ReturnType<PatientIndexService["search"]>> = [];
       let searchError: string | null = null;
       if (query) {
@@ -103,10 +133,12 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
       }
       const view = results.map((p) => ({ id: p.id, mrn: p.mrn, banner: banner(p) }));
       return reply.page("patients", {
-        query,
+        query: query ?? "",
+        searched: query !== undefined && query !== "",
+        searchExpired: search !== undefined && query === undefined,
         results: view,
         searchError,
-        tabId: request.query.tab,
+        tabId: tab,
         navigationCurrent: "patients",
       });
     },
