@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedCheckpoint, verifyCheckpoint } from "../../src/audit/checkpoint-signature.ts";
 import { verifyConsistency, verifyInclusion } from "../../src/audit/merkle.ts";
-import { HttpAgent } from "../support/http-agent.ts";
+import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { checkWithPds, decide, selectPatient } from "../support/patients.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -35,15 +35,19 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
   let admin: HttpAgent;
   let selectCorrelation: string;
 
-  const json = (agent: HttpAgent, path: string, body?: unknown) =>
-    agent.request(`${stack.baseUrl}${path}`, {
+  /** A JSON call from the admin's browser session; a POST carries the CSRF token of an admin page. */
+  const json = async (agent: HttpAgent, path: string, body?: unknown) => {
+    const csrf =
+      body === undefined ? undefined : csrfTokenIn((await agent.get(`${stack.baseUrl}/admin/audit`)).body);
+    return agent.request(`${stack.baseUrl}${path}`, {
       method: body === undefined ? "GET" : "POST",
       headers: {
         accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(csrf === undefined ? {} : { "content-type": "application/json", "x-csrf-token": csrf }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+  };
 
   beforeAll(async () => {
     stack = await startStack({ dialect });
@@ -70,6 +74,20 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     for (const r of records.filter((record) => record.type.startsWith("patient."))) {
       expect(r).toMatchObject({ nhsNumber: NHS, userId: USERS.singleRole, integrity: "ok", problems: [] });
       expect(r.orgCode).toMatch(/^[A-Z0-9]+$/);
+    }
+  });
+
+  it("NHS numbers in our URLs: the records API refuses an NHS number in the address, and a search without the CSRF token", async () => {
+    const inUrl = await json(admin, "/admin/audit/api/records?nhsNumber=9991000054");
+    expect(inUrl.status).toBe(400);
+    expect(JSON.parse(inUrl.body).error.code).toBe("audit.search_invalid");
+    for (const path of ["/admin/audit/api/records", "/admin/audit/api/patient-report"]) {
+      const forged = await admin.request(`${stack.baseUrl}${path}`, {
+        method: "POST",
+        headers: { accept: "application/json", "content-type": "application/json" },
+        body: JSON.stringify({ nhsNumber: NHS }),
+      });
+      expect(forged.status).toBe(403);
     }
   });
 

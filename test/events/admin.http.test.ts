@@ -98,11 +98,15 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
     expect(api.status).toBe(400);
     expect(JSON.parse(api.body).error.code).toBe("events.nhs_number_in_url");
     expect((await admin.postForm(`${web.baseUrl}/admin/events`, { nhs: "999 100 0038" })).status).toBe(403);
-    const search = await admin.request(`${web.baseUrl}/api/v1/admin/events/search`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ nhs: "9991000038" }),
-    });
+    const post = (headers: Record<string, string>) =>
+      admin.request(`${web.baseUrl}/api/v1/admin/events/search`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...headers },
+        body: JSON.stringify({ nhs: "9991000038" }),
+      });
+    expect((await post({})).status).toBe(403);
+    const csrf = csrfTokenIn((await admin.get(`${web.baseUrl}/admin/events`)).body);
+    const search = await post({ "x-csrf-token": csrf });
     expect(search.status).toBe(200);
     expect(JSON.parse(search.body).events).toHaveLength(2);
   });

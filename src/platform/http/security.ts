@@ -13,6 +13,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 import { randomNonce } from "../secrets.ts";
+import { enforceCsrfOnRoutes } from "./csrf-routes.ts";
 
 declare module "fastify" {
   interface FastifyReply {
@@ -112,6 +113,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     getUserInfo: options.csrfUserInfo,
     csrfOpts: { hmacKey: createHmac("sha256", options.cookieSecret).update("csrf-token-key").digest() },
   });
+  enforceCsrfOnRoutes(app);
   await app.register(rateLimit, { global: false });
   app.addHook("onSend", async (request, reply, payload) => {
     const isStatic = STATIC_PREFIXES.some((p) => request.url.startsWith(p));

@@ -237,16 +237,17 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
   app.get(
     "/admin/audit/api/records",
     { config: adminJson, schema: { querystring: searchSchema } },
-    async (request) => deps.search.search(fieldsOf(request.query), readerOf(request)),
+    async (request) => deps.search.search(urlFieldsOf(request.query), readerOf(request)),
   );
+  // Searching the audit trail writes an audit record of the search, so it needs the CSRF token too.
   app.post(
     "/admin/audit/api/records",
-    { config: adminJson, schema: { body: searchSchema } },
+    { config: adminJson, preHandler: app.csrfProtection, schema: { body: searchSchema } },
     async (request) => deps.search.search(fieldsOf(request.body), readerOf(request)),
   );
   app.post(
     "/admin/audit/api/patient-report",
-    { config: adminJson, schema: { body: searchSchema } },
+    { config: adminJson, preHandler: app.csrfProtection, schema: { body: searchSchema } },
     async (request) => deps.search.patientReport(fieldsOf(request.body), readerOf(request)),
   );
   app.get<{ Params: { correlationId: string } }>(

@@ -8,6 +8,7 @@ import type { SessionService } from "../../identity/session.service.ts";
 import { type SignInPurpose, type SignInService, safeReturnPath } from "../../identity/sign-in.service.ts";
 import type { WorkstationService } from "../../identity/workstation.service.ts";
 import { AppError } from "../../platform/errors.ts";
+import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { randomToken } from "../../platform/secrets.ts";
 import type { CookieNames } from "../session-context.ts";
 
@@ -75,8 +76,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
   });
 
   // Logging out of a session that has already ended needs no token: there is nothing left to protect.
-  const csrfIfSignedIn = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) =>
-    request.session ? app.csrfProtection(request, reply, done) : done();
+  const csrfIfSignedIn = csrfUnless(app, (request) => request.session === null);
 
   app.post(
     "/auth/logout",
@@ -90,7 +90,15 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
 
   app.post<{ Body: { logout_token?: unknown } }>(
     "/auth/backchannel-logout",
-    { config: { access: "public", json: true, ...logoutLimit } },
+    {
+      config: {
+        access: "public",
+        json: true,
+        ...logoutLimit,
+        csrfExempt:
+          "CIS2 calls it server to server; the signed logout token is the credential, and no cookie is read",
+      },
+    },
     async (request, reply) => {
       try {
         await deps.backchannel.handle(request.body?.logout_token, request.correlationId);

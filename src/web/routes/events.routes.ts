@@ -40,7 +40,12 @@ export async function eventIntakeRoutes(app: FastifyInstance, deps: EventIntakeR
     { parseAs: "buffer", bodyLimit: deps.bodyLimitBytes },
     (_request, body, done) => done(null, body),
   );
-  app.post(INTAKE_PATH, { config: { access: "public", json: true } }, async (request, reply) => {
+  const intake = {
+    access: "public" as const,
+    json: true,
+    csrfExempt: "MNS delivers server to server, each event signed (X-MNS-Signature); no cookie is read",
+  };
+  app.post(INTAKE_PATH, { config: intake }, async (request, reply) => {
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -235,7 +240,7 @@ export async function eventAdminRoutes(app: FastifyInstance, deps: EventAdminRou
   // The same with the filters in a JSON body, the only way to filter by NHS number.
   app.post<{ Body: ListQuery }>(
     "/api/v1/admin/events/search",
-    { config: api, schema: { body: listBody } },
+    { config: api, preHandler: app.csrfProtection, schema: { body: listBody } },
     async (request) => listJson(request.body),
   );
 

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { LaunchService } from "../../launch/launch.service.ts";
+import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { StepFailed } from "../../platform/steps.ts";
 import { openApiDocument } from "../openapi.ts";
 
@@ -23,8 +24,7 @@ export async function launchApiRoutes(
       config: { access: "clinical", json: true, bearer: true },
       // A cookie can be sent by any page the browser has open, so cookie callers prove the page is
       // ours; a bearer token is sent only by the client holding it.
-      preHandler: (request, reply, done) =>
-        request.apiClientId ? done() : app.csrfProtection.call(app, request, reply, done),
+      preHandler: csrfUnless(app, (request) => Boolean(request.apiClientId)),
       schema: { body },
     },
     async (request, reply) => {

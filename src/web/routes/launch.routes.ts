@@ -33,7 +33,13 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
     "/launch",
     // No per-address rate limit: a hospital's clinicians may all reach us from one address, and the
     // launch id is an unguessable, single-use capability that costs one indexed lookup to refuse.
-    { config: { access: "public" } },
+    {
+      config: {
+        access: "public",
+        csrfExempt:
+          "the single-use launch id bound to the session does the CSRF token's job, and a launch after the session ended must still reach the checks to be refused and recorded",
+      },
+    },
     async (request, reply) => {
       const launchId =
         typeof request.body?.launch_id === "string" && new RegExp(LAUNCH_ID).test(request.body.launch_id)

@@ -71,7 +71,13 @@ export async function oauthRoutes(
 
   app.post<{ Body: Params }>(
     "/oauth/token",
-    { config: { access: "public", json: true } },
+    {
+      config: {
+        access: "public",
+        json: true,
+        csrfExempt: "a registered system's back end calls it with its client credentials; no cookie is read",
+      },
+    },
     async (request, reply) => {
       reply.header("cache-control", "no-store").header("pragma", "no-cache");
       const body = typeof request.body === "object" && request.body ? request.body : {};
