@@ -4,7 +4,7 @@
  * (the simulator sends those logout tokens itself, see session-ending.ts).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { decodeJwt } from "jose";
+import { decodeJwt, SignJWT, UnsecuredJWT } from "jose";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { tamperIdTokenClaims } from "./scenario-effects.ts";
 import { SCENARIOS, type ScenarioId } from "./scenarios.ts";
@@ -37,7 +37,15 @@ async function reissueIdToken(deps: SimulatorDeps, body: Record<string, unknown>
   const now = Math.floor(Date.now() / 1000);
   const claims = tamperIdTokenClaims(decodeJwt(idToken), scenario, now);
   body["id_token"] =
-    scenario === "bad-signature" ? await deps.keys.forge(claims) : await deps.keys.sign(claims);
+    scenario === "bad-signature"
+      ? await deps.keys.forge(claims)
+      : scenario === "unsigned-id-token"
+        ? new UnsecuredJWT(claims).encode()
+        : scenario === "hs256-id-token"
+          ? await new SignJWT(claims)
+              .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+              .sign(new TextEncoder().encode(String(claims["aud"])))
+          : await deps.keys.sign(claims);
 }
 
 async function shapeTokenResponse(deps: SimulatorDeps, ctx: KoaContextWithOIDC): Promise<void> {

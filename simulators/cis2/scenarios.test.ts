@@ -1,4 +1,11 @@
-import { compactVerify, createRemoteJWKSet, decodeJwt, type JWTPayload } from "jose";
+import {
+  compactVerify,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OTHER_SUB } from "./response-shaping.ts";
 import { SCENARIO_IDS, SCENARIOS, type ScenarioId } from "./scenarios.ts";
@@ -74,6 +81,21 @@ describe("ID token scenarios", () => {
     const tokens = await tokensWith("bad-signature");
     await expect(signedClaims(tokens.body["id_token"])).rejects.toThrow(/signature/);
     expect(decodeJwt(String(tokens.body["id_token"]))).toMatchObject({ iss: sim.issuer, aud: rp.clientId });
+  });
+
+  it("unsigned-id-token: alg none and no signature, the claims untouched", async () => {
+    covered.add("unsigned-id-token");
+    const token = String((await tokensWith("unsigned-id-token")).body["id_token"]);
+    expect(decodeProtectedHeader(token).alg).toBe("none");
+    expect(token.endsWith(".")).toBe(true);
+    expect(decodeJwt(token)).toMatchObject({ iss: sim.issuer, aud: rp.clientId });
+  });
+
+  it("hs256-id-token: HS256 with the client id as the secret", async () => {
+    covered.add("hs256-id-token");
+    const token = String((await tokensWith("hs256-id-token")).body["id_token"]);
+    expect(decodeProtectedHeader(token).alg).toBe("HS256");
+    await expect(jwtVerify(token, new TextEncoder().encode(rp.clientId))).resolves.toBeDefined();
   });
 
   it("expired-id-token: exp and iat are in the past", async () => {

@@ -27,6 +27,13 @@ export const identityErrors = defineErrors("sign_in", {
     next: "Log in again from this browser.",
     action: signInAgain,
   },
+  callback_issuer: {
+    status: 400,
+    title: "Your sign-in could not be completed",
+    message: "The response to this sign-in names an issuer other than NHS Care Identity.",
+    next: trySignInAgain,
+    action: signInAgain,
+  },
   invalid_callback: {
     status: 400,
     title: "Your sign-in could not be completed",

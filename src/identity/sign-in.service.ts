@@ -134,7 +134,7 @@ export class SignInService {
 
   /** The callback, in order; each step reads what earlier ones put on the callback. */
   readonly #callbackSteps: readonly Step<Callback>[] = [
-    { name: "callback_parameters", run: (c) => checkCallbackShape(c.url) },
+    { name: "callback_parameters", run: (c) => checkCallbackShape(c.url, this.#deps.provider.issuer) },
     {
       name: "state",
       run: async (c) => {
@@ -272,8 +272,18 @@ function fail(definition: (typeof identityErrors)[keyof typeof identityErrors]):
 
 const PARAM_SHAPE = /^[\x20-\x7e]{1,2048}$/;
 
-function checkCallbackShape(url: URL): void {
+/** What an authorization code response never carries: tokens belong to the back channel alone. */
+const NEVER_IN_A_CODE_CALLBACK = ["id_token", "access_token", "token", "response"];
+
+/**
+ * The callback is the one part of a sign-in anyone can write: it is checked here, before CIS2 is
+ * asked anything, so a forged one is a refused sign-in and never looks like CIS2 misbehaving.
+ */
+function checkCallbackShape(url: URL, issuer: string): void {
   const params = url.searchParams;
+  if (NEVER_IN_A_CODE_CALLBACK.some((name) => params.has(name))) fail(identityErrors.invalid_callback);
+  const iss = params.getAll("iss");
+  if (iss.length > 0 && (iss.length > 1 || iss[0] !== issuer)) fail(identityErrors.callback_issuer);
   for (const name of ["state", "code", "error", "error_description", "iss"]) {
     const values = params.getAll(name);
     if (values.length > 1 || (values[0] !== undefined && !PARAM_SHAPE.test(values[0])))

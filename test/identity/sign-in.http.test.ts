@@ -101,6 +101,8 @@ describe("CIS2 failure scenarios", () => {
     ["wrong-iss", 401, "sign_in.id_token_issuer"],
     ["wrong-aud", 401, "sign_in.id_token_audience"],
     ["bad-signature", 401, "sign_in.id_token_signature"],
+    ["unsigned-id-token", 401, "sign_in.id_token_signature"],
+    ["hs256-id-token", 401, "sign_in.id_token_signature"],
     ["expired-id-token", 401, "sign_in.id_token_expired"],
     ["missing-sid", 401, "sign_in.id_token_session_missing"],
     ["stale-auth-time", 401, "sign_in.auth_time_stale"],
@@ -195,6 +197,73 @@ describe("callback input that is wrong", () => {
     fresh.searchParams.set("code", used.searchParams.get("code") ?? "");
     const page = await agent.get(fresh.href);
     expect([page.status, errorCodeIn(page.body)]).toEqual([400, "sign_in.code_rejected"]);
+  });
+
+  const unsignedJwt = (alg: string, claims: object, signature = "") =>
+    [Buffer.from(JSON.stringify({ alg, typ: "JWT" })), Buffer.from(JSON.stringify(claims))]
+      .map((part) => part.toString("base64url"))
+      .concat(signature)
+      .join(".");
+
+  it.each([
+    ["a wrong iss", (url: URL) => url.searchParams.set("iss", "https://cis2.attacker.example")],
+    [
+      "an alg=none ID token",
+      (url: URL) =>
+        url.searchParams.set(
+          "id_token",
+          unsignedJwt("none", { iss: stack.cis2.issuer, sub: "x", aud: "y", exp: 4102444800 }),
+        ),
+    ],
+    [
+      "an HS256 ID token",
+      (url: URL) =>
+        url.searchParams.set(
+          "id_token",
+          unsignedJwt("HS256", { iss: stack.cis2.issuer, sub: "x" }, "c2lnbmF0dXJl"),
+        ),
+    ],
+    ["a JARM response", (url: URL) => url.searchParams.set("response", unsignedJwt("none", { code: "x" }))],
+  ])(
+    "forged sign-ins look like a CIS2 outage: a callback with %s is a refused sign-in, logged as a warning",
+    async (_name, tamper) => {
+      const agent = new HttpAgent();
+      const url = new URL(await callbackUrl(agent));
+      tamper(url);
+      const page = await agent.get(url.href);
+      expect(page.status).toBeGreaterThanOrEqual(400);
+      expect(page.status).toBeLessThan(500);
+      expect(errorCodeIn(page.body)).not.toBe("sign_in.cis2_error");
+      expect(agent.cookie("localhost", "ncrs_session")).toBeUndefined();
+      const reference = referenceIn(page.body);
+      await expect
+        .poll(() => stack.logs.some((l) => l["correlationId"] === reference && l["code"]))
+        .toBe(true);
+      const lines = stack.logs.filter((l) => l["correlationId"] === reference);
+      expect(lines.filter((l) => Number(l["level"]) >= 50)).toEqual([]);
+    },
+  );
+
+  it("credentials in the access log: the authorization code and state of a callback are never logged", async () => {
+    const agent = new HttpAgent();
+    const url = new URL(await callbackUrl(agent));
+    const response = await agent.get(url.href);
+    expect(response.location).toBe(`${stack.baseUrl}/home`);
+    const reference = response.headers.get("x-correlation-id");
+    await expect
+      .poll(() =>
+        stack.logs.some((l) => l["correlationId"] === reference && l["msg"] === "request completed"),
+      )
+      .toBe(true);
+    const logged = JSON.stringify(stack.logs);
+    for (const name of ["code", "state"]) {
+      const value = url.searchParams.get(name) as string;
+      expect(value.length).toBeGreaterThan(10);
+      expect(logged).not.toContain(value);
+      expect(logged).not.toContain(encodeURIComponent(value));
+    }
+    const line = stack.logs.find((l) => l["correlationId"] === reference && l["msg"] === "request completed");
+    expect(line).toMatchObject({ url: "/auth/callback", route: "/auth/callback", status: 303 });
   });
 
   it("lets two tabs sign in at once: both callbacks complete", async () => {

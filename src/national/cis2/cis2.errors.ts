@@ -87,6 +87,10 @@ export function translateCis2Error(error: unknown): AppError {
   if (codes.includes("OAUTH_KEY_SELECTION_FAILED") || /signature verification failed/i.test(text)) {
     return new AppError(identityErrors.id_token_signature, { cause: error });
   }
+  // An ID token signed with an algorithm we do not accept (none, HS256) is a forged token, not an outage.
+  if (codes.includes("OAUTH_UNSUPPORTED_OPERATION") || /"alg"/.test(text)) {
+    return new AppError(identityErrors.id_token_signature, { cause: error });
+  }
   if (codes.includes("OAUTH_INVALID_RESPONSE") && /ID Token|JWT|claim/i.test(text)) {
     return new AppError(identityErrors.id_token_malformed, { cause: error });
   }
