@@ -68,6 +68,17 @@ export interface BuiltApp {
   close(): Promise<void>;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count trusts that many addresses nearest the service
+ * (the socket's peer first), which Fastify no longer accepts as a number; addresses are safer, as
+ * a client that reaches the service directly cannot pass for a proxy.
+ */
+export function proxyTrust(
+  setting: Config["trustProxy"],
+): false | string[] | ((a: string, hop: number) => boolean) {
+  return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -151,7 +162,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
     ...requestIdServerOptions,
   });

@@ -32,6 +32,19 @@ describe("configuration", () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it("trusted proxies: TRUST_PROXY takes false, a hop count or proxy addresses, and refuses true", () => {
+    expect(loadConfig(minimal).trustProxy).toBe(false);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(
+      loadConfig({ ...minimal, TRUST_PROXY: "10.0.0.0/8, 127.0.0.1,::1,fd00::/8,loopback" }).trustProxy,
+    ).toEqual(["10.0.0.0/8", "127.0.0.1", "::1", "fd00::/8", "loopback"]);
+    expect(problemsOf({ ...minimal, TRUST_PROXY: "true" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: .*any client/),
+    ]);
+    for (const bad of ["10.0.0.300", "10.0.0.0/33", "proxy.example", "0", ","])
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^TRUST_PROXY: /)]);
+  });
+
   it("keeps the issuer exactly as given, explicit :443 included", () => {
     expect(loadConfig(minimal).cis2Issuer).toBe(minimal.CIS2_ISSUER);
   });

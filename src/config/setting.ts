@@ -2,6 +2,7 @@
  * What one setting is (environment variable, schema, default, meaning) and the schemas the
  * settings tables share. The tables themselves are `settings*.ts`, joined in settings.ts.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 
 export type SettingGroup =
@@ -42,6 +43,47 @@ export const list = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 export const httpUrl = z.url({ protocol: /^https?$/ });
+
+const PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe, as Fastify's `trustProxy` takes it: `false`, a hop
+ * count, or the proxies' addresses and CIDR ranges. `true` is refused: it would believe any
+ * client's X-Forwarded-For, so anyone could choose the address they are rate-limited and audited by.
+ */
+export const trustProxy = z
+  .string()
+  .trim()
+  .transform((text, ctx): false | number | string[] => {
+    if (text === "false") return false;
+    if (/^\d{1,2}$/.test(text) && Number(text) >= 1) return Number(text);
+    const entries = text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (text === "true" || entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          text === "true"
+            ? "true would trust X-Forwarded-For from any client: give the number of proxies in front of the service, or their addresses"
+            : `must be false, a number of proxy hops (1-99), or proxy addresses and CIDR ranges separated by commas${bad.length > 0 ? ` (not an address: ${bad.join(", ")})` : ""}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 /** `id:key,id:key` with 32-byte keys in base64url; the last listed is the newest. */
 export const keyList = z
   .string()

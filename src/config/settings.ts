@@ -4,7 +4,7 @@
  * each domain's rows live in their own `settings-*.ts` and are joined here in documentation order.
  */
 import { z } from "zod";
-import { bool, httpUrl, list, nonNegativeInt, positiveInt, setting } from "./setting.ts";
+import { bool, httpUrl, list, nonNegativeInt, positiveInt, setting, trustProxy } from "./setting.ts";
 import { auditSettings } from "./settings-audit.ts";
 import { cis2Settings } from "./settings-cis2.ts";
 import { eventsSettings } from "./settings-events.ts";
@@ -38,9 +38,10 @@ export const settings = {
   trustProxy: setting({
     env: "TRUST_PROXY",
     group: "Server",
-    schema: bool,
+    schema: trustProxy,
     default: "false",
-    description: "Trust X-Forwarded-* headers from a reverse proxy in front of the service.",
+    description:
+      "Which reverse proxies' X-Forwarded-For (and -Proto, -Host) to believe: `false`; the number of proxies in front of the service (e.g. `1`: the client is the address the nearest proxy saw); or the proxies' addresses and CIDR ranges (e.g. `10.0.0.0/8,127.0.0.1`, or `loopback`). The client address so found is what sign-in rate limits, refusal limits and audit records use. `true` is refused: any client could then choose its own address.",
   }),
   bodyLimitBytes: setting({
     env: "BODY_LIMIT_BYTES",
