@@ -161,7 +161,11 @@ export class LaunchService {
     ]);
     if (failure !== null) {
       if (!(failure instanceof StepFailed)) throw failure;
-      await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(failure)));
+      // Only the owner's own attempt decides the launch's outcome: anyone else presenting the id
+      // (a stranger, a colleague, a browser after sign-out) is refused and recorded, and the
+      // owner's launch, and its double click, stay as they were.
+      if (request.session?.id === intent.actor.sessionId)
+        await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(failure)));
       return this.#blocked(request, intent, failure, started);
     }
     if (!(await this.#deps.intents.claim(intent.tokenHash, this.#deps.clock.now())))
@@ -292,8 +296,15 @@ export class LaunchService {
     throw error;
   }
 
+  /**
+   * The fields of a record about this launch id. A signed-in user other than its owner who
+   * presents it is recorded as themselves, never as the owner; without a session, the attempt is
+   * recorded against the owner's launch (most often the owner, back after their session ended).
+   */
   #eventBase(request: LaunchRequest, intent: LaunchIntent): LaunchEventBase {
-    return launchEventBase(request.correlationId, intent.actor, intent, intent.ref);
+    const someoneElse = request.session && request.session.id !== intent.actor.sessionId;
+    const actor = someoneElse ? launchActorOf(request.session as Session) : intent.actor;
+    return launchEventBase(request.correlationId, actor, intent, intent.ref);
   }
 }
 

@@ -90,6 +90,29 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     expect(await launchedMetric("launched")).toBe(before + 1);
   });
 
+  it("another user's attempt changes your launch: a press of your launch id by anyone else leaves your launch and its double click as they were", async () => {
+    const agent = await clinician();
+    const form = launchFormIn(await verifiedPatientPage(agent, stack.baseUrl, "Whitfield", "RX1-000107"));
+    const stranger = await pressLaunch(new HttpAgent(), stack.baseUrl, form?.launchId ?? "");
+    expect(outcomeCodeIn(stranger.body)).toBe("launch.no_session");
+    const other = new HttpAgent();
+    await signIn(other, stack.baseUrl, { user: USERS.multiRole, role: "555000000202" });
+    const colleague = await pressLaunch(other, stack.baseUrl, form?.launchId ?? "");
+    expect(outcomeCodeIn(colleague.body)).toBe("launch.no_session");
+    // The colleague's refusal is recorded as the colleague's, never as the owner's.
+    const refusals = await stack.built.database.db
+      .selectFrom("audit_records")
+      .select(["user_id", "outcome"])
+      .where("event_type", "=", "launch.blocked")
+      .where("details", "like", `%${form?.ref}%`)
+      .execute();
+    expect(refusals).toContainEqual({ user_id: USERS.multiRole, outcome: "blocked.no_session" });
+    const first = await pressLaunch(agent, stack.baseUrl, form?.launchId ?? "");
+    expect(first.status).toBe(302);
+    const doubleClick = await pressLaunch(agent, stack.baseUrl, form?.launchId ?? "");
+    expect([doubleClick.status, doubleClick.location]).toEqual([302, first.location]);
+  });
+
   it("refuses a spent launch id once the duplicate window has passed", async () => {
     const agent = await clinician();
     const form = launchFormIn(await verifiedPatientPage(agent, stack.baseUrl, "O'Neill", "RX1-000102"));
