@@ -12,6 +12,7 @@
  * transaction) per 256 rows. After one unmeasured warm-up round each, seven alternating rounds, each
  * side into a fresh database file in the same folder; medians compared.
  */
+
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +30,7 @@ import { expectedCheckDigit } from "../src/patients/nhs-number.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { NhsNumberProtection } from "../src/platform/nhs-number-protection.ts";
+import { RefusalTally } from "../src/platform/refusal-tally.ts";
 import { type Database, openDatabase } from "../src/storage/database.ts";
 import { newRow } from "../src/storage/event-rows.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
@@ -110,6 +112,8 @@ function intakeModule(database: Database, dir: string): EventsModule {
     indexer: new NhsNumberProtection([KEY], [KEY]),
     keysDir: join(dir, "keys"),
     logger: createLogger("silent"),
+    // Unsigned deliveries are not part of these benchmarks.
+    unauthenticated: new RefusalTally({ periodMs: 60_000, write: async () => {} }),
   });
 }
 

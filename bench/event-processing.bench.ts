@@ -13,6 +13,7 @@
  * simulator is built from its own modules with 500 patients (copies of one of its records under
  * fresh 999-range numbers); everything else is the product's code.
  */
+
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +38,7 @@ import { expectedCheckDigit } from "../src/patients/nhs-number.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/logger.ts";
 import { NhsNumberProtection } from "../src/platform/nhs-number-protection.ts";
+import { RefusalTally } from "../src/platform/refusal-tally.ts";
 import { type Database, openDatabase } from "../src/storage/database.ts";
 import type { EventsSchema } from "../src/storage/events.schema.ts";
 import { migrateToLatest } from "../src/storage/migrate.ts";
@@ -170,6 +172,8 @@ function pipeline(
     indexer: new NhsNumberProtection([KEY], [KEY]),
     keysDir: join(dir, "keys"),
     logger: createLogger("silent"),
+    // Unsigned deliveries are not part of these benchmarks.
+    unauthenticated: new RefusalTally({ periodMs: 60_000, write: async () => {} }),
   });
 }
 

@@ -11,6 +11,7 @@ import { buildEvents, type EventsModule, eventsSettingsOf } from "./composition/
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
 import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
+import { buildRefusals } from "./composition/refusals.composition.ts";
 import { registerRoutes } from "./composition/routes.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
 import { createEventBus, type DomainEvents, type Events } from "./domain-events.ts";
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     protection: audit.protection,
     onPdsCall: pdsCallMetrics(registry),
   });
+  const refusals = buildRefusals({ config, events, registry, logger });
   const launch = buildLaunch({
     config,
     database,
@@ -136,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     contexts: patients.contexts,
     rolePolicy: identity.rolePolicy,
     protection: audit.protection,
+    anonymousRefusals: refusals.tally,
   });
   subscribeLaunchMetrics(events, registry);
   const changeEvents = buildEvents({
@@ -149,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     indexer: audit.protection,
     keysDir,
     logger,
+    unauthenticated: refusals.tally,
   });
   subscribeEventMetrics(events, registry, () => changeEvents.counts(), clock);
   if (config.seedDemoPatients) {
@@ -215,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     audit,
     registry,
     version: VERSION,
+    refusalMetrics: refusals.metrics,
     searchTokens: new SealedTokens(cookieSecret, "patient-search"),
   });
 
@@ -252,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       clearInterval(housekeepingTimer);
       await changeEvents.stop();
       await app.close();
+      await refusals.tally.close();
       await audit.close();
       if (!options.database) await database.close();
     },

@@ -29,6 +29,12 @@ import type {
   PatientVerified,
 } from "./patients/patients.events.ts";
 import { DomainEventBus } from "./platform/domain-event-bus.ts";
+import type { TalliedRefusals } from "./platform/refusal-tally.ts";
+
+/** One period's count of refusals nobody can be named for (see src/platform/refusal-tally.ts). */
+export interface RefusalsTallied extends TalliedRefusals {
+  readonly correlationId: string;
+}
 
 export interface DomainEvents extends EventsDomainEvents {
   "sign_in.started": SignInStarted;
@@ -51,6 +57,7 @@ export interface DomainEvents extends EventsDomainEvents {
   "audit.searched": AuditSearched;
   "audit.exported": AuditExported;
   "audit.pruned": AuditPruned;
+  "refusals.tallied": RefusalsTallied;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -76,6 +83,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "audit.searched",
   "audit.exported",
   "audit.pruned",
+  "refusals.tallied",
   ...EVENTS_DOMAIN_EVENT_NAMES,
 ];
 

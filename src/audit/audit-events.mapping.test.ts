@@ -30,6 +30,16 @@ const launch = {
 /** One plausible payload per event; the type makes a new event without an example fail to compile. */
 const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
   "sign_in.started": { correlationId: "c", purpose: "sign_in" },
+  "refusals.tallied": {
+    correlationId: "c",
+    channel: "launch",
+    outcome: "blocked.unknown_launch",
+    code: "launch.unknown_launch",
+    count: 12,
+    firstAt: new Date("2026-12-07T10:00:00Z"),
+    lastAt: new Date("2026-12-07T10:00:59Z"),
+    samples: ["a", "b", "c"],
+  },
   "sign_in.failed": { correlationId: "c", code: "identity.state", step: "state", userId: null },
   "session.started": {
     ...actor,

@@ -243,6 +243,18 @@ export const AUDIT_MAPPINGS: AuditMappings = {
       archiveSha256: e.archiveSha256,
     },
   }),
+  "refusals.tallied": (e) => ({
+    outcome: isOutcomeCode(e.outcome) ? e.outcome : "rejected",
+    correlationId: e.correlationId,
+    source: e.channel,
+    details: {
+      code: e.code,
+      count: e.count,
+      firstAt: e.firstAt.toISOString(),
+      lastAt: e.lastAt.toISOString(),
+      samples: e.samples.join(" "),
+    },
+  }),
 };
 
 /** The audit entry for one domain event. */

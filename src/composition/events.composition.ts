@@ -17,6 +17,7 @@ import { EventIntakeService } from "../events/intake.service.ts";
 import { NotificationHub } from "../events/notification-hub.ts";
 import type { NotificationPolicy } from "../events/notification-policy.ts";
 import { AesGcmPayloadSealer } from "../events/payload-sealing.ts";
+import type { RefusalCounter } from "../launch/launch.ports.ts";
 import { MnsHttpIntake } from "../national/mns/http-intake.ts";
 import type { NationalChangeService } from "../patients/national-change.service.ts";
 import type { DemographicsService } from "../patients/national-patient.ts";
@@ -57,6 +58,8 @@ export interface EventsCompositionDeps {
   /** Where generated keys are kept when none are configured (DATA_DIR/keys). */
   readonly keysDir: string;
   readonly logger: Pick<Logger, "warn" | "error">;
+  /** Where deliveries whose signature fails are counted (they are not recorded one by one). */
+  readonly unauthenticated: RefusalCounter;
 }
 
 export interface EventsModule {
@@ -196,6 +199,7 @@ export function buildEvents(deps: EventsCompositionDeps): EventsModule {
           clock,
           secrets: settings.signingSecrets,
           windowSeconds: settings.signatureWindowSeconds,
+          unauthenticated: deps.unauthenticated,
         })
       : null;
   if (!httpIntake)

@@ -6,6 +6,7 @@ import { ApiAccessService } from "../api-access/api-access.service.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
 import type { RolePolicy } from "../identity/roles.ts";
+import type { RefusalCounter } from "../launch/launch.ports.ts";
 import { LaunchService } from "../launch/launch.service.ts";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
@@ -34,12 +35,14 @@ export function buildLaunch(deps: {
   readonly rolePolicy: RolePolicy;
   /** The audit trail's: launch records keep the NHS number with its keys (docs/adr/0014). */
   readonly protection: NhsNumberProtection;
+  readonly anonymousRefusals: RefusalCounter;
 }): Launch {
   const { config } = deps;
   const parsed = parseLaunchTemplate(config.ncrsLaunchTemplate, config.allowInsecureHttp);
   if (!parsed.ok) throw new Error(`NCRS_LAUNCH_TEMPLATE ${describeTemplateProblem(parsed.problem)}`);
   const launches = new LaunchService({
     intents: new SqlLaunchIntentRepository(deps.database.db, deps.protection),
+    anonymousRefusals: deps.anonymousRefusals,
     contexts: deps.contexts,
     events: deps.events,
     clock: deps.clock,

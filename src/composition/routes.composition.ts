@@ -7,8 +7,11 @@ import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { Config } from "../config/load-config.ts";
 import { opsRoutes } from "../ops/ops.routes.ts";
+import type { RefusalMetrics } from "../ops/refusal-metrics.ts";
+import { AddressLimiter } from "../platform/address-limiter.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { SealedTokens } from "../platform/sealed-token.ts";
+import type { AnonymousLimit } from "../web/anonymous-limit.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -47,6 +50,16 @@ export interface RouteDeps {
   readonly version: string;
   /** Seals patient searches for their results addresses. */
   readonly searchTokens: SealedTokens;
+  /** Counts requests refused for too many anonymous refusals from one address. */
+  readonly refusalMetrics: RefusalMetrics;
+}
+
+/** A limit per client address on refusals of requests nobody is signed in for, on one channel. */
+function anonymousLimit(deps: RouteDeps, channel: string): AnonymousLimit {
+  return {
+    limiter: new AddressLimiter({ perMinute: deps.config.anonymousRefusalsPerMinute }),
+    limited: () => deps.refusalMetrics.limited(channel),
+  };
 }
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -82,7 +95,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     launch: launch.panel,
     searchTokens: deps.searchTokens,
   });
-  await app.register(launchRoutes, { launches: launch.launches });
+  await app.register(launchRoutes, { launches: launch.launches, anonymous: anonymousLimit(deps, "launch") });
   await app.register(launchApiRoutes, { launches: launch.launches });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
@@ -97,6 +110,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     await app.register(eventIntakeRoutes, {
       intake: changeEvents.httpIntake,
       bodyLimitBytes: config.bodyLimitBytes,
+      unsigned: anonymousLimit(deps, "event_intake"),
     });
   }
   await app.register(eventAdminRoutes, { admin: changeEvents.admin });

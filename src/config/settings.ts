@@ -199,6 +199,22 @@ export const settings = {
     default: "60",
     description: "Log-out and back-channel log-out requests allowed per client address per minute.",
   }),
+  anonymousRefusalsPerMinute: setting({
+    env: "RATE_LIMIT_ANONYMOUS_REFUSALS_PER_MINUTE",
+    group: "Security",
+    schema: positiveInt,
+    default: "20",
+    description:
+      "Refusals of requests nobody is signed in for (a launch without a session, a change event whose signature fails) allowed per client address per minute; past it the address gets 429 until the minute is out. Signed-in users and signed events are never limited by it.",
+  }),
+  refusalTallySeconds: setting({
+    env: "REFUSAL_TALLY_SECONDS",
+    group: "Security",
+    schema: positiveInt.max(3600),
+    default: "60",
+    description:
+      "Refusals nobody can be named for (a launch id never issued, presented without a session; a change event whose signature fails) are counted and written as one audit record per kind every this many seconds, not one each.",
+  }),
 
   allowInsecureHttp: setting({
     env: "DEV_ALLOW_HTTP",

@@ -1,5 +1,10 @@
-/** What the launch service needs from storage. */
+/** What the launch service needs from storage, and where it counts refusals nobody can be named for. */
 import type { BrowserOutcome, LaunchIntent } from "./launch.types.ts";
+
+/** Counts a refusal instead of recording it alone (src/platform/refusal-tally.ts). */
+export interface RefusalCounter {
+  count(refusal: { channel: string; outcome: string; code: string; correlationId: string }): void;
+}
 
 export interface LaunchIntentRepository {
   insert(intent: LaunchIntent): Promise<void>;

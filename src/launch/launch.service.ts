@@ -19,7 +19,7 @@ import { runSteps, type Step, StepFailed } from "../platform/steps.ts";
 import { type IssuedLaunchId, IssuedLaunchIds, type IssueScope } from "./issued-launch-ids.ts";
 import { blockedOutcome, type LaunchBlockReason, launchErrors } from "./launch.errors.ts";
 import { type LaunchEventBase, launchEventBase } from "./launch.events.ts";
-import type { LaunchIntentRepository } from "./launch.ports.ts";
+import type { LaunchIntentRepository, RefusalCounter } from "./launch.ports.ts";
 import type {
   BrowserOutcome,
   LaunchActor,
@@ -31,6 +31,8 @@ import { type Attempt, deepLinkFor, type LaunchRequest, launchChecks, reasonOf }
 
 export interface LaunchDeps {
   readonly intents: LaunchIntentRepository;
+  /** Where refusals of ids never issued, presented without a session, are counted. */
+  readonly anonymousRefusals: RefusalCounter;
   readonly contexts: PatientContextService;
   readonly events: Events;
   readonly clock: Clock;
@@ -148,6 +150,7 @@ export class LaunchService {
   async launch(request: LaunchRequest): Promise<LaunchResult> {
     const started = this.#deps.clock.now().getTime();
     const intent = await this.#deps.intents.findByTokenHash(digest(request.launchId));
+    if (!intent && !request.session) return this.#anonymous(request);
     if (!intent) return this.#refuse(request, null, "launch_id", launchErrors.unknown_launch, started);
     if (intent.usedAt) return this.#replay(request, intent, started);
     const attempt: Attempt = { ...request, intent };
@@ -261,6 +264,20 @@ export class LaunchService {
     if (current?.outcome === "launched" && withinWindow && sameSession)
       return { url: deepLinkFor(this.#deps.settings.template, intent), ref: intent.ref, replay: true };
     return this.#refuse(request, intent, "launch_id", launchErrors.unknown_launch, started);
+  }
+
+  /**
+   * An id never issued, presented by nobody signed in: nothing links it to a user or a patient, so
+   * it is counted (one record per period) rather than recorded alone, and still refused.
+   */
+  #anonymous(request: LaunchRequest): never {
+    this.#deps.anonymousRefusals.count({
+      channel: "launch",
+      outcome: blockedOutcome("unknown_launch"),
+      code: launchErrors.unknown_launch.code,
+      correlationId: request.correlationId,
+    });
+    throw new StepFailed("launch_id", new AppError(launchErrors.unknown_launch));
   }
 
   async #refuse(

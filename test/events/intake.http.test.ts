@@ -90,7 +90,17 @@ describe.each(dialects)("event intake (%s)", (dialect) => {
         const result = (await h.mnsControl("malformed", { kind, format })) as { status: number };
         expect(result.status).toBe(status);
         expect((await rows()).length).toBe(before);
-        expect(h.named("event.rejected").at(-1)).toMatchObject({ code, channel: "http" });
+        if (code.startsWith("events.signature")) {
+          // Nothing shows who sent an unsigned delivery: it is counted, one record per period.
+          await h.refusals.flush();
+          expect(h.named("refusals.tallied").at(-1)).toMatchObject({
+            code,
+            channel: "event_intake",
+            count: 1,
+          });
+        } else {
+          expect(h.named("event.rejected").at(-1)).toMatchObject({ code, channel: "http" });
+        }
       },
     );
 

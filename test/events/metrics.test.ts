@@ -52,7 +52,8 @@ describe("event metrics", () => {
     ).toBe(4);
     // The simulator sends an earlier event twice more: both are duplicates.
     expect(await value("ncrs_events_duplicate_total")).toBe(2);
-    expect(await value("ncrs_events_rejected_total", { code: "events.signature_invalid" })).toBe(1);
+    // A delivery whose signature fails is an anonymous refusal, counted as such (see refusal-metrics).
+    expect(await value("ncrs_events_rejected_total", { code: "events.signature_invalid" })).toBe(0);
     expect(await value("ncrs_events_processed_total", { outcome: "applied" })).toBe(1);
     expect(await value("ncrs_events_processed_total", { outcome: "stale" })).toBe(2);
     expect(await value("ncrs_events_processed_total", { outcome: "not_in_index" })).toBe(1);

@@ -19,6 +19,13 @@ export interface HttpIntakeDeps {
   /** Every secret currently accepted (more than one while a secret is being rotated). */
   readonly secrets: readonly string[];
   readonly windowSeconds: number;
+  /**
+   * Where deliveries whose signature fails are counted: nothing shows who sent them, so each is not
+   * worth a permanent record of its own (a signed delivery that is refused later still gets one).
+   */
+  readonly unauthenticated: {
+    count(r: { channel: string; outcome: string; code: string; correlationId: string }): void;
+  };
 }
 
 /** One HTTP delivery as received. */
@@ -56,7 +63,12 @@ export class MnsHttpIntake {
       });
     } catch (error) {
       if (error instanceof AppError)
-        await this.#deps.intake.refused("http", error.code, delivery.correlationId);
+        this.#deps.unauthenticated.count({
+          channel: "event_intake",
+          outcome: "event.rejected",
+          code: error.code,
+          correlationId: delivery.correlationId,
+        });
       throw error;
     }
     const port: Delivery = {

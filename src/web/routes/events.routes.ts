@@ -11,6 +11,8 @@ import type { ReplaySelection } from "../../events/events.ports.ts";
 import { actorOf } from "../../identity/session.service.ts";
 import { type MnsHttpIntake, SIGNATURE_HEADER } from "../../national/mns/http-intake.ts";
 import { AppError } from "../../platform/errors.ts";
+import { platformErrors } from "../../platform/platform.errors.ts";
+import type { AnonymousLimit } from "../anonymous-limit.ts";
 import {
   cursorOf,
   eventFacts,
@@ -27,6 +29,8 @@ export interface EventIntakeRoutesDeps {
   readonly intake: MnsHttpIntake;
   /** Largest event body accepted. */
   readonly bodyLimitBytes: number;
+  /** Deliveries whose signature fails, limited per address (an address past it gets 429 for the minute). */
+  readonly unsigned: AnonymousLimit;
 }
 
 /**
@@ -50,12 +54,22 @@ export async function eventIntakeRoutes(app: FastifyInstance, deps: EventIntakeR
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const result = await deps.intake.receive({
-      signature: header(SIGNATURE_HEADER),
-      contentType: header("content-type"),
-      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      correlationId: request.correlationId,
-    });
+    if (deps.unsigned.limiter.exceeded(request.ip)) {
+      deps.unsigned.limited();
+      throw new AppError(platformErrors.rate_limited);
+    }
+    const result = await deps.intake
+      .receive({
+        signature: header(SIGNATURE_HEADER),
+        contentType: header("content-type"),
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        correlationId: request.correlationId,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code.startsWith("events.signature"))
+          deps.unsigned.limiter.hit(request.ip);
+        throw error;
+      });
     const common = { eventId: result.signal.externalId, correlationId: request.correlationId };
     if (result.kind === "duplicate") return reply.code(200).send({ status: "duplicate", ...common });
     return reply.code(202).send({ status: "accepted", id: result.inboxId, ...common });

@@ -10,10 +10,14 @@ import { launchErrors } from "../../launch/launch.errors.ts";
 import type { LaunchService } from "../../launch/launch.service.ts";
 import type { BrowserOutcome } from "../../launch/launch.types.ts";
 import { AppError } from "../../platform/errors.ts";
+import { platformErrors } from "../../platform/platform.errors.ts";
 import { StepFailed } from "../../platform/steps.ts";
+import type { AnonymousLimit } from "../anonymous-limit.ts";
 
 export interface LaunchRoutesDeps {
   readonly launches: LaunchService;
+  /** Presses without a session are all refused: limited per address, so none can flood the trail. */
+  readonly anonymous: AnonymousLimit;
 }
 
 const LAUNCH_ID = "^[A-Za-z0-9_-]{20,64}$";
@@ -31,8 +35,9 @@ const REF = {
 export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps): Promise<void> {
   app.post<{ Body: { launch_id?: string; patient?: string } }>(
     "/launch",
-    // No per-address rate limit: a hospital's clinicians may all reach us from one address, and the
-    // launch id is an unguessable, single-use capability that costs one indexed lookup to refuse.
+    // No per-address limit for signed-in users: a hospital's clinicians may all reach us from one
+    // address, and the launch id is an unguessable, single-use capability. A press without a session
+    // is always refused, so those are limited per address.
     {
       config: {
         access: "public",
@@ -41,6 +46,10 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
       },
     },
     async (request, reply) => {
+      if (!request.session && !deps.anonymous.limiter.hit(request.ip)) {
+        deps.anonymous.limited();
+        throw new AppError(platformErrors.rate_limited);
+      }
       const launchId =
         typeof request.body?.launch_id === "string" && new RegExp(LAUNCH_ID).test(request.body.launch_id)
           ? request.body.launch_id

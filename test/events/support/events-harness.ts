@@ -4,6 +4,7 @@
  * instance with the real request-id and error-handling plugins, and (optionally) the MNS simulator
  * delivering to it. Domain events are recorded in order, as the audit trail would receive them.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { type PdsSimulator, startPdsSimulator } from "../../../simulators/pds/se
 import type { EventsCompositionSettings } from "../../../src/composition/events.composition.ts";
 import { signatureHeader } from "../../../src/events/mns-signature.ts";
 import { PatientIndexService } from "../../../src/patients/patient-index.service.ts";
+import { AddressLimiter } from "../../../src/platform/address-limiter.ts";
 import { systemClock } from "../../../src/platform/clock.ts";
 import { registerErrorHandling } from "../../../src/platform/http/error-handler.ts";
 import {
@@ -71,7 +73,11 @@ export async function intakeServer(system: EventsSystem): Promise<FastifyInstanc
   registerErrorHandling(app, async (_request, _reply, view) => view.definition.title);
   const intake = system.module.httpIntake;
   if (!intake) throw new Error("the test settings configure a signing secret");
-  await app.register(eventIntakeRoutes, { intake, bodyLimitBytes: 65_536 });
+  await app.register(eventIntakeRoutes, {
+    intake,
+    bodyLimitBytes: 65_536,
+    unsigned: { limiter: new AddressLimiter({ perMinute: 1000 }), limited: () => {} },
+  });
   return app;
 }
 

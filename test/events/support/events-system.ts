@@ -18,6 +18,7 @@ import { NationalChangeService } from "../../../src/patients/national-change.ser
 import { type Clock, systemClock } from "../../../src/platform/clock.ts";
 import { createLogger } from "../../../src/platform/logger.ts";
 import { NhsNumberProtection } from "../../../src/platform/nhs-number-protection.ts";
+import { RefusalTally } from "../../../src/platform/refusal-tally.ts";
 import type { Database } from "../../../src/storage/database.ts";
 import { SqlPatientRepository } from "../../../src/storage/patient.repository.ts";
 
@@ -47,6 +48,8 @@ export interface EventsSystem {
   /** Opens what the inbox sealed (same keys as the system's). */
   readonly sealer: AesGcmPayloadSealer;
   readonly settings: EventsCompositionSettings;
+  /** Where deliveries whose signature fails are counted. */
+  readonly refusals: RefusalTally;
 }
 
 /** Test settings: quick retries and polling, everything else as in production. */
@@ -95,6 +98,13 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
   });
   const patients = new SqlPatientRepository(options.database.db, protection);
   const nationalChanges = new NationalChangeService({ patients, events: bus, clock });
+  // Unsigned deliveries are counted here, as the service counts them (tests flush it to see the record).
+  const refusals = new RefusalTally({
+    periodMs: 60_000,
+    write: async (tallies) => {
+      for (const t of tallies) await bus.emit("refusals.tallied", { ...t, correlationId: "tally" });
+    },
+  });
   const module = buildEvents({
     settings,
     database: options.database,
@@ -106,9 +116,10 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
     indexer: protection,
     keysDir: options.keysDir,
     logger: createLogger("silent"),
+    unauthenticated: refusals,
   });
   const sealer = new AesGcmPayloadSealer([{ id: "t1", key: keyBytes }]);
-  return { module, bus, patients, demographics, protection, sealer, settings };
+  return { module, bus, patients, demographics, protection, sealer, settings, refusals };
 }
 
 /** A random id for anything a test names. */
