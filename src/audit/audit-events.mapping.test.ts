@@ -16,8 +16,11 @@ const actor = {
   workstationId: "w-1",
 };
 
+const client = { address: "10.1.2.3", userAgent: "Chrome 131 on Windows 10", callerCorrelationId: null };
+
 const launch = {
   ...actor,
+  client,
   launchRef: "L1",
   deviceProfile: "shared" as const,
   patientId: "p",
@@ -40,9 +43,10 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     lastAt: new Date("2026-12-07T10:00:59Z"),
     samples: ["a", "b", "c"],
   },
-  "sign_in.failed": { correlationId: "c", code: "identity.state", step: "state", userId: null },
+  "sign_in.failed": { correlationId: "c", code: "identity.state", step: "state", userId: null, client },
   "session.started": {
     ...actor,
+    client,
     correlationId: "c",
     authenticator: "smartcard",
     acr: "AAL3",

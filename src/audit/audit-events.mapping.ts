@@ -16,6 +16,7 @@ import type {
   LaunchRedirected,
   LaunchRequested,
 } from "../launch/launch.events.ts";
+import type { ClientInfo } from "../platform/client-info.ts";
 import { scrubNhsNumbers } from "../platform/logger.ts";
 import type { AuditedAction } from "./audit.events.ts";
 import { EVENTS_AUDIT_MAPPINGS } from "./audit-events-inbox.mapping.ts";
@@ -64,6 +65,16 @@ function launchDetails(
     patientId: e.patientId,
     ...extra,
     ...(e.apiClientId === null ? {} : { apiClientId: e.apiClientId }),
+    ...clientDetails(e.client),
+  };
+}
+
+/** Where a request came from, as support reads it: address, browser, the caller's correlation id. */
+function clientDetails(client: ClientInfo): Record<string, DetailValue> {
+  return {
+    clientAddress: client.address,
+    userAgent: client.userAgent,
+    ...(client.callerCorrelationId === null ? {} : { callerCorrelationId: client.callerCorrelationId }),
   };
 }
 
@@ -120,14 +131,19 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     correlationId: e.correlationId,
     userId: e.userId,
     source: "sign-in",
-    details: { code: e.code, step: e.step },
+    details: { code: e.code, step: e.step, ...clientDetails(e.client) },
   }),
   "session.started": (e) => ({
     ...actor(e),
     outcome: e.purpose === "change_role" ? "role_changed" : "signed_in",
     correlationId: e.correlationId,
     source: "sign-in",
-    details: { authenticator: e.authenticator, acr: e.acr, deviceProfile: e.deviceProfile },
+    details: {
+      authenticator: e.authenticator,
+      acr: e.acr,
+      deviceProfile: e.deviceProfile,
+      ...clientDetails(e.client),
+    },
   }),
   "session.ended": (e) => ({
     ...actor(e),

@@ -1,4 +1,5 @@
 /** Payloads of the identity domain's events (listed with all others in src/domain-events.ts). */
+import type { ClientInfo } from "../platform/client-info.ts";
 import type { DeviceProfile, SessionEndReason } from "./identity.types.ts";
 
 export interface Actor {
@@ -13,6 +14,8 @@ export interface Actor {
 
 export interface SessionStarted extends Actor {
   readonly correlationId: string;
+  /** Where the sign-in came from (address, browser), for support. */
+  readonly client: ClientInfo;
   readonly authenticator: string;
   readonly acr: string;
   readonly deviceProfile: DeviceProfile;
@@ -32,6 +35,7 @@ export interface SignInStarted {
 
 export interface SignInFailed {
   readonly correlationId: string;
+  readonly client: ClientInfo;
   readonly code: string;
   readonly step: string;
   readonly userId: string | null;

@@ -3,8 +3,10 @@
  * to this browser), then complete (the callback checks as named steps, role resolution, and a new
  * session). Every failure is an AppError from the identity catalogue naming the step that failed.
  */
+
 import { createHash } from "node:crypto";
 import type { Events } from "../domain-events.ts";
+import type { ClientInfo } from "../platform/client-info.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { digest, randomToken } from "../platform/secrets.ts";
@@ -109,6 +111,7 @@ export class SignInService {
     browserToken: string | undefined,
     device: Device,
     correlationId: string,
+    client: ClientInfo,
   ): Promise<CompletedSignIn> {
     const callback: Callback = { url: callbackUrl, browserToken };
     try {
@@ -119,11 +122,12 @@ export class SignInService {
         this.#sessionInput(tokens, userInfo, role, device),
       );
       await this.#deps.sessions.enforceSingleSession(session, correlationId);
-      await this.#emitStarted(session, transaction.purpose, correlationId);
+      await this.#emitStarted(session, transaction.purpose, correlationId, client);
       return { token, session, returnTo: transaction.returnTo };
     } catch (error) {
       await this.#deps.events.emit("sign_in.failed", {
         correlationId,
+        client,
         code: error instanceof AppError ? error.code : "request.internal",
         step: error instanceof StepFailed ? error.step : "unexpected",
         userId: typeof callback.tokens?.claims.sub === "string" ? callback.tokens.claims.sub : null,
@@ -228,8 +232,14 @@ export class SignInService {
     };
   }
 
-  async #emitStarted(session: Session, purpose: SignInPurpose, correlationId: string): Promise<void> {
+  async #emitStarted(
+    session: Session,
+    purpose: SignInPurpose,
+    correlationId: string,
+    client: ClientInfo,
+  ): Promise<void> {
     await this.#deps.events.emit("session.started", {
+      client,
       userId: session.user.id,
       userName: session.user.name,
       roleId: session.role?.roleId ?? null,

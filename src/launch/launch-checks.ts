@@ -10,6 +10,7 @@ import { permissionsOf } from "../identity/roles.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import { patientErrors } from "../patients/patients.errors.ts";
+import type { ClientInfo } from "../platform/client-info.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import type { Step } from "../platform/steps.ts";
@@ -22,6 +23,7 @@ export interface LaunchRequest {
   readonly launchId: string;
   readonly session: Session | null;
   readonly correlationId: string;
+  readonly client: ClientInfo;
 }
 
 /** One launch going through the checks: what was presented, and what the checks found. */

@@ -5,6 +5,7 @@
  */
 import type { DeviceProfile } from "../identity/identity.types.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
+import type { ClientInfo } from "../platform/client-info.ts";
 import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "./launch.types.ts";
 
 export interface LaunchEventBase {
@@ -25,6 +26,8 @@ export interface LaunchEventBase {
   readonly encounterId: string | null;
   /** The registered system that asked (launches through the API with a bearer token). */
   readonly apiClientId: string | null;
+  /** Where the request came from (address, browser), for support. */
+  readonly client: ClientInfo;
 }
 
 export interface LaunchRequested extends LaunchEventBase {}
@@ -55,8 +58,10 @@ export function launchEventBase(
   actor: LaunchActor | null,
   intent: LaunchIntent | null,
   ref: string | null,
+  client: ClientInfo,
 ): LaunchEventBase {
   return {
+    client,
     correlationId,
     launchRef: ref,
     userId: actor?.userId ?? null,

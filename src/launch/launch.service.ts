@@ -12,6 +12,7 @@ import { actorOf } from "../identity/session.service.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import type { PatientContext } from "../patients/patients.ports.ts";
+import type { ClientInfo } from "../platform/client-info.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { digest } from "../platform/secrets.ts";
@@ -199,6 +200,7 @@ export class LaunchService {
     contextId: string,
     encounterId: string | null,
     correlationId: string,
+    client: ClientInfo,
     apiClientId: string | null = null,
   ): Promise<LaunchResult> {
     const started = this.#deps.clock.now().getTime();
@@ -208,7 +210,7 @@ export class LaunchService {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const reason: LaunchBlockReason = error.code.startsWith("patient.") ? "stale_context" : reasonOf(error);
-      const request = { launchId: "", session, correlationId };
+      const request = { launchId: "", session, correlationId, client };
       return this.#refuse(
         request,
         null,
@@ -217,7 +219,7 @@ export class LaunchService {
         started,
       );
     }
-    return this.launch({ launchId: issued.launchId, session, correlationId });
+    return this.launch({ launchId: issued.launchId, session, correlationId, client });
   }
 
   /**
@@ -236,11 +238,12 @@ export class LaunchService {
     ref: string,
     outcome: BrowserOutcome,
     correlationId: string,
+    client: ClientInfo,
   ): Promise<boolean> {
     const recorded = await this.#deps.intents.recordBrowserOutcome(ref, session.id, outcome);
     if (!recorded) return false;
     await this.#deps.events.emit("launch.browser_outcome", {
-      ...launchEventBase(correlationId, launchActorOf(session), null, ref),
+      ...launchEventBase(correlationId, launchActorOf(session), null, ref, client),
       outcome: `browser.${outcome}`,
     });
     return true;
@@ -303,6 +306,7 @@ export class LaunchService {
           request.session ? launchActorOf(request.session) : null,
           null,
           null,
+          request.client,
         );
     await this.#deps.events.emit("launch.blocked", {
       ...base,
@@ -321,7 +325,7 @@ export class LaunchService {
   #eventBase(request: LaunchRequest, intent: LaunchIntent): LaunchEventBase {
     const someoneElse = request.session && request.session.id !== intent.actor.sessionId;
     const actor = someoneElse ? launchActorOf(request.session as Session) : intent.actor;
-    return launchEventBase(request.correlationId, actor, intent, intent.ref);
+    return launchEventBase(request.correlationId, actor, intent, intent.ref, request.client);
   }
 }
 

@@ -83,6 +83,29 @@ describe("refusals nobody can be named for", () => {
     await expect.poll(() => tallied("events.signature"), { timeout: 5000 }).toBe(LIMIT);
   });
 
+  it("a caller's correlation id never joins another's journey: an anonymous press naming a clinician's correlation id adds nothing to their timeline", async () => {
+    const clinician = new HttpAgent();
+    await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
+    const home = await clinician.get(`${stack.baseUrl}/patients?tab=journeytab0000000001`);
+    const theirs = home.headers.get("x-correlation-id") as string;
+    const journey = () =>
+      stack.built.database.db
+        .selectFrom("audit_records")
+        .select("seq")
+        .where("correlation_id", "=", theirs)
+        .execute();
+    const before = (await journey()).length;
+    const forged = await new HttpAgent().postForm(
+      `${stack.baseUrl}/launch`,
+      { launch_id: junkId() },
+      { "x-correlation-id": theirs },
+    );
+    expect(forged.headers.get("x-correlation-id")).not.toBe(theirs);
+    expect(forged.headers.get("x-caller-correlation-id")).toBe(theirs);
+    await stack.built.audit.trail.drain();
+    expect((await journey()).length).toBe(before);
+  });
+
   it("the launch overview counts no anonymous junk among the refused launches", async () => {
     const admin = new HttpAgent();
     await signIn(admin, stack.baseUrl, { user: USERS.admin });

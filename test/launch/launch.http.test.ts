@@ -113,6 +113,42 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     expect([doubleClick.status, doubleClick.location]).toEqual([302, first.location]);
   });
 
+  it("audit records for support: sign-in and launch records name the client address and the browser", async () => {
+    const chrome =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const agent = new HttpAgent({ "user-agent": chrome });
+    await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const form = launchFormIn(await verifiedPatientPage(agent, stack.baseUrl, "Smith", "RX1-000108"));
+    const launched = await agent.postForm(
+      `${stack.baseUrl}/launch`,
+      { launch_id: form?.launchId ?? "" },
+      { "x-correlation-id": "epr-click-42" },
+    );
+    expect(launched.status).toBe(302);
+    const rows = await stack.built.database.db
+      .selectFrom("audit_records")
+      .select(["event_type", "details", "session_id"])
+      .where("event_type", "in", ["session.started", "launch.requested", "launch.redirected"])
+      .orderBy("seq")
+      .execute();
+    const launchRows = rows.filter((r) => r.details?.includes(form?.ref ?? "-"));
+    const sessionId = launchRows[0]?.session_id;
+    const signedIn = rows.filter((r) => r.event_type === "session.started" && r.session_id === sessionId);
+    expect([...signedIn, ...launchRows].map((r) => r.event_type)).toEqual([
+      "session.started",
+      "launch.requested",
+      "launch.redirected",
+    ]);
+    for (const row of [...signedIn, ...launchRows])
+      expect(JSON.parse(row.details ?? "{}")).toMatchObject({
+        clientAddress: "127.0.0.1",
+        userAgent: "Chrome 131 on Windows 10",
+      });
+    expect(JSON.parse(launchRows.at(-1)?.details ?? "{}")).toMatchObject({
+      callerCorrelationId: "epr-click-42",
+    });
+  });
+
   it("refuses a spent launch id once the duplicate window has passed", async () => {
     const agent = await clinician();
     const form = launchFormIn(await verifiedPatientPage(agent, stack.baseUrl, "O'Neill", "RX1-000102"));

@@ -20,6 +20,12 @@ export interface AgentResponse {
 
 export class HttpAgent {
   readonly #jar = new Map<string, Map<string, StoredCookie>>();
+  readonly #headers: Readonly<Record<string, string>>;
+
+  /** `headers` go with every request (a browser's User-Agent, say). */
+  constructor(headers: Readonly<Record<string, string>> = {}) {
+    this.#headers = headers;
+  }
 
   cookie(host: string, name: string): string | undefined {
     return this.#jar.get(host)?.get(name)?.value;
@@ -40,7 +46,7 @@ export class HttpAgent {
     init: { method?: string; headers?: Record<string, string>; body?: string } = {},
   ): Promise<AgentResponse> {
     const target = new URL(url);
-    const headers: Record<string, string> = { accept: "text/html", ...init.headers };
+    const headers: Record<string, string> = { accept: "text/html", ...this.#headers, ...init.headers };
     const cookie = this.#cookieHeader(target);
     if (cookie) headers["cookie"] = cookie;
     const response = await fetch(target, {

@@ -9,11 +9,20 @@ import {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
-import { CORRELATION_ID_HEADER, correlationIdFor, REQUEST_ID_HEADER, requestIdFor } from "./request-ids.ts";
+import {
+  CALLER_CORRELATION_ID_HEADER,
+  CORRELATION_ID_HEADER,
+  callerCorrelationIdOf,
+  REQUEST_ID_HEADER,
+  requestIdFor,
+} from "./request-ids.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
+    /** Ours (the request id): what the audit trail's journey timeline is found by. */
     correlationId: string;
+    /** The caller's own X-Correlation-ID, when it sent a sane one; never used as ours. */
+    callerCorrelationId: string | null;
   }
   interface FastifyContextConfig {
     /** Errors from this route are answered as JSON even to browsers. */
@@ -69,17 +78,24 @@ export const requestIdServerOptions: Pick<
   genReqId: requestIdFor,
   logController: new AccessLogController({ requestIdLogLabel: "requestId" }),
   childLoggerFactory(logger, bindings, options, rawRequest) {
-    const requestId = String(bindings["requestId"] ?? "");
-    const correlationId = correlationIdFor(rawRequest as Parameters<typeof correlationIdFor>[0], requestId);
-    return logger.child({ ...bindings, correlationId }, options);
+    const correlationId = String(bindings["requestId"] ?? "");
+    const caller = callerCorrelationIdOf(rawRequest as Parameters<typeof callerCorrelationIdOf>[0]);
+    return logger.child(
+      { ...bindings, correlationId, ...(caller === null ? {} : { callerCorrelationId: caller }) },
+      options,
+    );
   },
 };
 
 export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest("correlationId", "");
+  app.decorateRequest("callerCorrelationId", null);
   app.addHook("onRequest", async (request, reply) => {
-    request.correlationId = correlationIdFor(request.raw, request.id);
+    request.correlationId = request.id;
+    request.callerCorrelationId = callerCorrelationIdOf(request.raw);
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    if (request.callerCorrelationId !== null)
+      reply.header(CALLER_CORRELATION_ID_HEADER, request.callerCorrelationId);
   });
 }

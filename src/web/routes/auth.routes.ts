@@ -10,6 +10,7 @@ import type { WorkstationService } from "../../identity/workstation.service.ts";
 import { AppError } from "../../platform/errors.ts";
 import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { randomToken } from "../../platform/secrets.ts";
+import { clientOf } from "../client-of.ts";
 import type { CookieNames } from "../session-context.ts";
 
 export interface AuthRoutesDeps {
@@ -67,6 +68,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
       request.cookies[deps.cookies.signIn],
       { workstationId: device.workstation?.id ?? null, profile: device.profile },
       request.correlationId,
+      clientOf(request),
     );
     // A sign-in (or change of role) in a browser that already had a session replaces it.
     if (request.session) await deps.sessions.end(request.session, "replaced", request.correlationId);

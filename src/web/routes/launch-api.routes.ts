@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { LaunchService } from "../../launch/launch.service.ts";
 import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { StepFailed } from "../../platform/steps.ts";
+import { clientOf } from "../client-of.ts";
 import { openApiDocument } from "../openapi.ts";
 
 const body = openApiDocument.paths["/launches"].post.requestBody.content["application/json"].schema;
@@ -36,6 +37,7 @@ export async function launchApiRoutes(
           request.body.patientContextId,
           request.body.encounterId ?? null,
           request.correlationId,
+          clientOf(request),
           request.apiClientId,
         );
         return reply.code(201).send({ launchUrl: result.url, launchRef: result.ref });

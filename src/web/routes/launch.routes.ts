@@ -13,6 +13,7 @@ import { AppError } from "../../platform/errors.ts";
 import { platformErrors } from "../../platform/platform.errors.ts";
 import { StepFailed } from "../../platform/steps.ts";
 import type { AnonymousLimit } from "../anonymous-limit.ts";
+import { clientOf } from "../client-of.ts";
 
 export interface LaunchRoutesDeps {
   readonly launches: LaunchService;
@@ -59,6 +60,7 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
           launchId,
           session: request.session,
           correlationId: request.correlationId,
+          client: clientOf(request),
         });
         request.log.info({ launchRef: result.ref, replay: result.replay }, "launch redirected to NCRS");
         return reply.code(302).header("location", result.url).header("referrer-policy", "no-referrer").send();
@@ -106,6 +108,7 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
         request.params.ref,
         outcome as BrowserOutcome,
         request.correlationId,
+        clientOf(request),
       );
       return reply.code(204).send();
     },
