@@ -24,6 +24,7 @@ import {
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
 import { Housekeeping } from "./ops/housekeeping.ts";
 import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
+import { UpstreamHealth } from "./ops/upstream-health.ts";
 import { NationalChangeService } from "./patients/national-change.service.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { registerErrorHandling } from "./platform/http/error-handler.ts";
@@ -80,6 +81,14 @@ export function proxyTrust(
   return typeof setting === "number" ? (_address, hop) => hop < setting : setting;
 }
 
+/** One call observer that tells two. */
+function both<E>(first: (event: E) => void, second: (event: E) => void): (event: E) => void {
+  return (event) => {
+    first(event);
+    second(event);
+  };
+}
+
 export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -96,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const events = createEventBus();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // How CIS2 and PDS are doing, from the calls made anyway (status page, ncrs_upstream_up).
+  const upstream = new UpstreamHealth(registry, () => clock.now());
   const keysDir = join(config.dataDir, "keys");
   // The audit trail subscribes first, so no event can be emitted before it is there to record it.
   const audit = await buildAudit({
@@ -118,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     events,
     clock,
     keysDir,
-    onCis2Call: cis2CallMetrics(registry),
+    onCis2Call: both(cis2CallMetrics(registry), upstream.cis2),
   });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
   const patients = buildPatients({
@@ -127,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     events,
     clock,
     protection: audit.protection,
-    onPdsCall: pdsCallMetrics(registry),
+    onPdsCall: both(pdsCallMetrics(registry), upstream.pds),
   });
   const refusals = buildRefusals({ config, events, registry, logger });
   const launch = buildLaunch({
@@ -220,6 +231,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     registry,
     version: VERSION,
     refusalMetrics: refusals.metrics,
+    upstream,
+    database,
     searchTokens: new SealedTokens(cookieSecret, "patient-search"),
   });
 

@@ -103,18 +103,23 @@ export async function startCis2Simulator(options: Cis2SimulatorOptions): Promise
   for (const client of options.clients ?? []) await kit.control.registerClient(client);
   server.on("request", (req, res) => void route(kit, req, res));
   deps.log(`cis2-sim: listening on ${baseUrl} (issuer ${issuer}, control page ${baseUrl}/sim/)`);
+  let closed: Promise<void> | undefined;
   return {
     issuer,
     baseUrl,
     registerClient: async (client) => {
       await kit.control.registerClient(client);
     },
-    close: async () => {
-      closing.abort();
-      const closed = once(server, "close");
-      server.close();
-      server.closeAllConnections();
-      await closed;
+    // Once only: a test may stop the simulator early (CIS2 down) and its harness stop it again.
+    close: () => {
+      closed ??= (async () => {
+        closing.abort();
+        const done = once(server, "close");
+        server.close();
+        server.closeAllConnections();
+        await done;
+      })();
+      return closed;
     },
   };
 }

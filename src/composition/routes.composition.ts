@@ -8,9 +8,12 @@ import type { Registry } from "prom-client";
 import type { Config } from "../config/load-config.ts";
 import { opsRoutes } from "../ops/ops.routes.ts";
 import type { RefusalMetrics } from "../ops/refusal-metrics.ts";
+import type { UpstreamHealth } from "../ops/upstream-health.ts";
 import { AddressLimiter } from "../platform/address-limiter.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { SealedTokens } from "../platform/sealed-token.ts";
+import type { Database } from "../storage/database.ts";
+import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
@@ -26,6 +29,7 @@ import { oauthRoutes } from "../web/routes/oauth.routes.ts";
 import { patientRoutes } from "../web/routes/patients.routes.ts";
 import { sessionRoutes } from "../web/routes/session.routes.ts";
 import { startRoutes } from "../web/routes/start.routes.ts";
+import { statusRoutes } from "../web/routes/status.routes.ts";
 import { workstationRoutes } from "../web/routes/workstations.routes.ts";
 import type { CookieNames } from "../web/session-context.ts";
 import type { Audit } from "./audit.composition.ts";
@@ -52,6 +56,9 @@ export interface RouteDeps {
   readonly searchTokens: SealedTokens;
   /** Counts requests refused for too many anonymous refusals from one address. */
   readonly refusalMetrics: RefusalMetrics;
+  /** How CIS2 and PDS are doing, from the calls made anyway. */
+  readonly upstream: UpstreamHealth;
+  readonly database: Database;
 }
 
 /** A limit per client address on refusals of requests nobody is signed in for, on one channel. */
@@ -135,12 +142,22 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     registry,
     startedAt: clock.now(),
     version,
+    metricsBearerToken: config.metricsBearerToken ?? null,
+    // Whether this instance can serve: never a national service (their health is on /status).
     readiness: [
       {
         name: "database",
         check: () => identity.sessionRepository.countActive(clock.now()).then(() => undefined),
       },
-      { name: "cis2", check: () => identity.provider.checkReachable() },
+      {
+        name: "migrations",
+        check: async () => {
+          const pending = await pendingMigrations(deps.database);
+          if (pending.length > 0) throw new Error(`migrations not applied: ${pending.join(", ")}`);
+        },
+      },
+      { name: "keys", check: () => identity.keys.signingKey().then(() => undefined) },
     ],
   });
+  await app.register(statusRoutes, { upstream: deps.upstream, version, startedAt: clock.now() });
 }

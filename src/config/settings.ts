@@ -199,6 +199,14 @@ export const settings = {
     default: "60",
     description: "Log-out and back-channel log-out requests allowed per client address per minute.",
   }),
+  metricsBearerToken: setting({
+    env: "METRICS_BEARER_TOKEN",
+    group: "Security",
+    schema: z.string().min(24).optional(),
+    secret: true,
+    description:
+      "When set, /metrics answers only requests carrying `Authorization: Bearer <this token>` (at least 24 characters); otherwise it is open, for a metrics network kept apart.",
+  }),
   anonymousRefusalsPerMinute: setting({
     env: "RATE_LIMIT_ANONYMOUS_REFUSALS_PER_MINUTE",
     group: "Security",

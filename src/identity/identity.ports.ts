@@ -69,8 +69,6 @@ export interface IdentityProvider {
   userInfo(accessToken: string): Promise<TokenClaims>;
   /** Verifies a logout token's signature against the provider's keys; the claims are checked by the caller. */
   verifyLogoutTokenSignature(token: string): Promise<TokenClaims>;
-  /** Throws when the provider's discovery document cannot be fetched (readiness). */
-  checkReachable(): Promise<void>;
 }
 
 export interface LoginTransaction {

@@ -1,10 +1,14 @@
 /**
- * Health for orchestrators and people: `/healthz` (the process is up), `/readyz` (the database
- * answers and CIS2 discovery can be fetched), `/metrics` (Prometheus text format, with the running
- * version as `ncrs_build_info`).
+ * Health for orchestrators: `/healthz` (the process is up), `/readyz` (this instance can serve: its
+ * database answers, its migrations are applied, its keys load; never a national service, whose
+ * outage must not take every instance out of a load balancer), `/metrics` (Prometheus text format,
+ * with the running version as `ncrs_build_info`; behind a bearer token when one is configured).
  */
 import type { FastifyInstance } from "fastify";
 import { Gauge, type Registry } from "prom-client";
+import { AppError } from "../platform/errors.ts";
+import { platformErrors } from "../platform/platform.errors.ts";
+import { constantTimeEqual } from "../platform/secrets.ts";
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -16,6 +20,8 @@ export interface OpsRoutesDeps {
   readonly readiness: readonly ReadinessCheck[];
   readonly startedAt: Date;
   readonly version: string;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsBearerToken: string | null;
 }
 
 const READINESS_TIMEOUT_MS = 3000;
@@ -60,7 +66,12 @@ export async function opsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): Prom
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready", checks });
   });
 
-  app.get("/metrics", { config }, async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
-  );
+  app.get("/metrics", { config }, async (request, reply) => {
+    const token = deps.metricsBearerToken;
+    if (token !== null && !constantTimeEqual(request.headers.authorization ?? "", `Bearer ${token}`)) {
+      reply.header("www-authenticate", 'Bearer realm="metrics"');
+      throw new AppError(platformErrors.unauthorised);
+    }
+    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
 }

@@ -36,6 +36,11 @@ export const platformErrors = defineErrors("request", {
     message: "For your security, the form you sent could not be accepted because it was out of date.",
     next: "Go back, reload the page and try again.",
   },
+  unauthorised: {
+    status: 401,
+    title: "Not authorised",
+    message: "This address needs a credential that was not given.",
+  },
   rate_limited: {
     status: 429,
     title: "Too many attempts",

@@ -37,6 +37,12 @@ export function migratorFor(database: Database): Migrator {
   return new Migrator({ db: database.db, provider });
 }
 
+/** The migrations not yet applied to this database (none once it has started; readiness asks). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const known = await migratorFor(database).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
   const { error, results } = await migratorFor(database).migrateToLatest();

@@ -52,6 +52,7 @@ describe("accessibility", () => {
     "/",
     "/?signed_out=idle_timeout",
     "/help/smartcard",
+    "/status",
     "/no-such-page",
     "/auth/callback?state=x&code=y",
   ])("%s has no WCAG A/AA violations", async (path) => {

@@ -142,11 +142,6 @@ export class Cis2OidcProvider implements IdentityProvider {
     }
   }
 
-  async checkReachable(): Promise<void> {
-    this.#discovered = undefined;
-    await this.#discovery();
-  }
-
   /** Discovery, cached for the configured time; a failed fetch is not cached. */
   #discovery(): Promise<Discovered> {
     const stale = Date.now() - this.#discoveredAt > this.#options.discoveryCacheSeconds * 1000;
