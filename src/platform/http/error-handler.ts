@@ -30,6 +30,20 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, ErrorDefinition>> = {
   FST_ERR_VALIDATION: platformErrors.invalid,
 };
 
+/**
+ * What a plugin's status means, when it gives no code we know. The static files plugin answers 403
+ * for a path it will not serve (`..`, a NUL byte): to the caller there is no such file.
+ */
+const BY_STATUS: Readonly<Record<number, ErrorDefinition>> = {
+  400: platformErrors.invalid,
+  403: platformErrors.not_found,
+  404: platformErrors.not_found,
+  405: platformErrors.method_not_allowed,
+  413: platformErrors.body_too_large,
+  415: platformErrors.unsupported_media_type,
+  429: platformErrors.rate_limited,
+};
+
 /** Turns anything thrown into a catalogue error. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -38,10 +52,11 @@ export function toAppError(error: unknown): AppError {
   if (known) return new AppError(known, { cause: error });
   if (e.validation)
     return new AppError(platformErrors.invalid, { cause: error, details: { problem: e.message } });
-  if (e.statusCode === 429) return new AppError(platformErrors.rate_limited, { cause: error });
-  if (e.statusCode === 400) return new AppError(platformErrors.invalid, { cause: error });
-  if (e.statusCode === 413) return new AppError(platformErrors.body_too_large, { cause: error });
-  if (e.statusCode === 415) return new AppError(platformErrors.unsupported_media_type, { cause: error });
+  const byStatus = e.statusCode === undefined ? undefined : BY_STATUS[e.statusCode];
+  if (byStatus) return new AppError(byStatus, { cause: error });
+  // Any other refusal a plugin makes of the request itself (4xx) is the request's fault, never ours.
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)
+    return new AppError(platformErrors.invalid, { cause: error });
   return new AppError(platformErrors.internal, { cause: error });
 }
 

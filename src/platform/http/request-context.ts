@@ -16,6 +16,7 @@ import {
   REQUEST_ID_HEADER,
   requestIdFor,
 } from "./request-ids.ts";
+import { recordRoutes } from "./route-table.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -88,6 +89,7 @@ export const requestIdServerOptions: Pick<
 };
 
 export function registerRequestContext(app: FastifyInstance): void {
+  recordRoutes(app);
   app.decorateRequest("correlationId", "");
   app.decorateRequest("callerCorrelationId", null);
   app.addHook("onRequest", async (request, reply) => {
