@@ -269,6 +269,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     async close() {
       clearInterval(housekeepingTimer);
       await changeEvents.stop();
+      identity.watch.stop();
       await app.close();
       await refusals.tally.close();
       await audit.close();

@@ -10,6 +10,7 @@ import type { IdentityProvider } from "../identity/identity.ports.ts";
 import type { RolePolicy } from "../identity/roles.ts";
 import { SessionService } from "../identity/session.service.ts";
 import type { SessionLifetimes } from "../identity/session-policy.ts";
+import { SessionWatch } from "../identity/session-watch.ts";
 import { SignInService } from "../identity/sign-in.service.ts";
 import { WorkstationService } from "../identity/workstation.service.ts";
 import { type Cis2Call, Cis2OidcProvider } from "../national/cis2/cis2-oidc.provider.ts";
@@ -29,6 +30,8 @@ export interface Identity {
   readonly keys: KeyStore;
   readonly rolePolicy: RolePolicy;
   readonly sessions: SessionService;
+  /** Tells open pages the moment their session ends. */
+  readonly watch: SessionWatch;
   readonly sessionRepository: SqlSessionRepository;
   readonly signIn: SignInService;
   readonly backchannel: BackchannelLogoutService;
@@ -97,6 +100,9 @@ export async function buildIdentity(deps: {
     touchIntervalSeconds: config.touchIntervalSeconds,
     singleSessionPerUser: config.singleSessionPerUser,
   });
+  const watch = new SessionWatch({ sessions, pollMs: config.sessionWatchPollMs });
+  // A session ended here is told to this instance's open pages at once, not at the next look.
+  events.on("session.ended", () => watch.nudge());
   const signIn = new SignInService({
     provider,
     transactions,
@@ -137,6 +143,7 @@ export async function buildIdentity(deps: {
     keys,
     rolePolicy,
     sessions,
+    watch,
     sessionRepository,
     signIn,
     backchannel,

@@ -86,7 +86,9 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   });
   await app.register(sessionRoutes, {
     sessions: identity.sessions,
+    watch: identity.watch,
     idleWarningSeconds: config.idleWarningSeconds,
+    heartbeatMs: config.eventsNotifyHeartbeatMs,
   });
   await app.register(workstationRoutes, {
     workstations: identity.workstations,
@@ -101,6 +103,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     staleAfterSeconds: config.verificationStaleSeconds,
     launch: launch.panel,
     searchTokens: deps.searchTokens,
+    sameUser: async (session, otherSessionId) => {
+      const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
+      return other !== undefined && other.user.id === session.user.id;
+    },
   });
   await app.register(launchRoutes, { launches: launch.launches, anonymous: anonymousLimit(deps, "launch") });
   await app.register(launchApiRoutes, { launches: launch.launches });

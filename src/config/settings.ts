@@ -148,6 +148,14 @@ export const settings = {
     default: "120",
     description: 'How long before idle expiry the page warns and offers "Stay signed in".',
   }),
+  sessionWatchPollMs: setting({
+    env: "SESSION_WATCH_POLL_MS",
+    group: "Sessions",
+    schema: positiveInt.min(100).max(60_000),
+    default: "1000",
+    description:
+      "How often each instance looks up the sessions of its open pages, so a page is emptied within about this long of its session ending on another instance (one query per look, however many pages are open; a session ended on this instance is told at once).",
+  }),
   touchIntervalSeconds: setting({
     env: "SESSION_TOUCH_INTERVAL_SECONDS",
     group: "Sessions",

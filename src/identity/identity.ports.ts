@@ -97,6 +97,8 @@ export interface NewSession extends Omit<Session, "endedAt" | "endReason"> {
 export interface SessionRepository {
   insert(session: NewSession): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** The sessions with these ids that still exist (for watching open pages' sessions). */
+  findByIds(ids: readonly string[]): Promise<Session[]>;
   touch(sessionId: string, at: Date): Promise<void>;
   /** Ends the session if still active; returns false when it had already ended. */
   end(sessionId: string, reason: SessionEndReason, at: Date): Promise<boolean>;

@@ -80,6 +80,28 @@ export class SessionService {
     return { kind: "inactive", session, reason: state.reason };
   }
 
+  /**
+   * Why each of these sessions can no longer be used, for those that cannot (ended, timed out, or
+   * gone); a session that has timed out is ended, as `resolve` would. Active sessions are left out.
+   */
+  async endedAmong(ids: readonly string[], correlationId: string): Promise<Map<string, string>> {
+    const found = new Map((await this.#deps.sessions.findByIds(ids)).map((s) => [s.id, s]));
+    const now = this.#deps.clock.now();
+    const ended = new Map<string, string>();
+    for (const id of ids) {
+      const session = found.get(id);
+      if (!session) {
+        ended.set(id, "ended");
+        continue;
+      }
+      const state = sessionState(session, now);
+      if (state.kind === "active") continue;
+      if (state.kind === "expired") await this.end(session, state.reason, correlationId);
+      ended.set(id, state.reason);
+    }
+    return ended;
+  }
+
   /** Records activity, at most once per touch interval (so a page view rarely writes). */
   async touch(session: Session, force = false): Promise<Date> {
     const now = this.#deps.clock.now();

@@ -91,6 +91,21 @@ export class PatientContextService {
   }
 
   /** The context, only if it is this session's, this tab's latest, and unexpired; extends its life. */
+  /**
+   * The patient of a selection made in one of this user's earlier sessions (they signed out, or
+   * timed out, with the patient open), so they can come back to it through the confirmation step;
+   * null for anyone else's selection, or none. `sameUser` says whether a session was this user's.
+   */
+  async resumable(
+    session: Session,
+    contextId: string,
+    sameUser: (sessionId: string) => Promise<boolean>,
+  ): Promise<string | null> {
+    const context = await this.#deps.contexts.find(contextId);
+    if (!context || context.sessionId === session.id) return null;
+    return (await sameUser(context.sessionId)) ? context.patientId : null;
+  }
+
   async current(session: Session, contextId: string): Promise<{ context: PatientContext; patient: Patient }> {
     const resolved = await this.resolve(session, contextId);
     if (resolved.kind === "superseded") throw new AppError(patientErrors.context_superseded);

@@ -126,6 +126,16 @@ export class SqlSessionRepository implements SessionRepository {
     return row ? toSession(row) : undefined;
   }
 
+  async findByIds(ids: readonly string[]): Promise<Session[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom("sessions")
+      .select(SESSION_COLUMNS)
+      .where("id", "in", [...ids])
+      .execute();
+    return rows.map(toSession);
+  }
+
   async touch(sessionId: string, at: Date): Promise<void> {
     await this.#db
       .updateTable("sessions")

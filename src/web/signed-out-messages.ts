@@ -11,6 +11,16 @@ const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
     heading: "You have logged out",
     body: "Log in again to continue. Close the browser if you have finished on a shared computer.",
   },
+  logout_elsewhere: {
+    kind: "ended",
+    heading: "You have been signed out",
+    body: "You logged out in another tab or window of this browser. Log in again to continue where you left off.",
+  },
+  ended: {
+    kind: "ended",
+    heading: "You have been signed out",
+    body: "Your session has ended. Log in again to continue where you left off.",
+  },
   idle_timeout: {
     kind: "ended",
     heading: "You have been signed out because you were inactive",
@@ -19,12 +29,12 @@ const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
   absolute_timeout: {
     kind: "ended",
     heading: "You have been signed out because your session reached its time limit",
-    body: "Sessions last at most 12 hours. Log in again to continue.",
+    body: "Sessions end after a set time however active you are, for your security. Log in again to continue where you left off.",
   },
   backchannel_logout: {
     kind: "ended",
     heading: "You have been signed out",
-    body: "Your NHS Care Identity session ended, for example because your smartcard was removed. Log in again to continue.",
+    body: "Your NHS Care Identity session ended: your smartcard was removed, or you signed out of NHS Care Identity. Log in again to continue where you left off.",
   },
   signed_in_elsewhere: {
     kind: "ended",
@@ -38,8 +48,8 @@ const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
   },
   replaced: {
     kind: "ended",
-    heading: "You have been signed out",
-    body: "A new sign-in replaced this session. Log in again to continue.",
+    heading: "This page belonged to your earlier sign-in",
+    body: "You signed in again or changed role in another tab or window, so this page was closed. Continue with your new sign-in.",
   },
 };
 

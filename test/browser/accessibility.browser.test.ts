@@ -53,6 +53,7 @@ describe("accessibility", () => {
     "/?signed_out=idle_timeout",
     "/help/smartcard",
     "/status",
+    "/signed-out?reason=backchannel_logout",
     "/no-such-page",
     "/auth/callback?state=x&code=y",
   ])("%s has no WCAG A/AA violations", async (path) => {

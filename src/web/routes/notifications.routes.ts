@@ -7,7 +7,7 @@
  * notified get 204, which tells the browser not to reconnect.
  */
 import type { ServerResponse } from "node:http";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { NotificationHub } from "../../events/notification-hub.ts";
 import {
   type NotificationPolicy,
@@ -19,6 +19,7 @@ import { permissionsOf, type RolePolicy } from "../../identity/roles.ts";
 import type { SessionService } from "../../identity/session.service.ts";
 import type { PatientContextService } from "../../patients/patient-context.service.ts";
 import type { CookieNames } from "../session-context.ts";
+import { frame, openStream } from "../sse.ts";
 
 export interface NotificationRoutesDeps {
   readonly hub: NotificationHub;
@@ -35,11 +36,6 @@ const ctxParams = {
   properties: { ctx: { type: "string", pattern: "^[A-Za-z0-9_-]{16,64}$" } },
   required: ["ctx"],
 } as const;
-
-/** A server-sent event: its name and one line of JSON. */
-function frame(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
 
 /** `GET /patient-context/:ctx/notifications`: the server-sent event stream of one open patient page. */
 export async function notificationRoutes(app: FastifyInstance, deps: NotificationRoutesDeps): Promise<void> {
@@ -101,24 +97,6 @@ export async function notificationRoutes(app: FastifyInstance, deps: Notificatio
       raw.on("close", close);
     },
   );
-}
-
-/** Takes the response over from Fastify and starts the event stream with our usual headers. */
-function openStream(reply: FastifyReply): void {
-  reply.hijack();
-  const headers: Record<string, string | number | string[]> = {};
-  for (const [name, value] of Object.entries(reply.getHeaders()))
-    if (value !== undefined) headers[name] = value;
-  reply.raw.writeHead(200, {
-    ...headers,
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store",
-    connection: "keep-alive",
-    // Proxies must pass events through as they come.
-    "x-accel-buffering": "no",
-  });
-  // A reconnecting browser waits 10 s rather than hammering us after a restart.
-  reply.raw.write("retry: 10000\n\n: connected\n\n");
 }
 
 async function deliver(

@@ -27,6 +27,8 @@ export interface PatientRoutesDeps {
   readonly clock: Clock;
   readonly staleAfterSeconds: number;
   readonly launch: LaunchPanelDeps;
+  /** Whether a session (an earlier one) belonged to the same user as this one. */
+  readonly sameUser: (session: Session, otherSessionId: string) => Promise<boolean>;
   /** Seals a search for its results address. */
   readonly searchTokens: SealedTokens;
 }
@@ -177,8 +179,27 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
   app.get<{ Params: { ctx: string }; Querystring: { done?: string } }>(
     "/patient-context/:ctx",
     { config: clinical, schema: { params: idParam } },
-    async (request, reply) =>
-      renderPatient(request, reply, request.params.ctx, NOTICES[request.query.done ?? ""] ?? null, null),
+    async (request, reply) => {
+      try {
+        return await renderPatient(
+          request,
+          reply,
+          request.params.ctx,
+          NOTICES[request.query.done ?? ""] ?? null,
+          null,
+        );
+      } catch (error) {
+        if (!(error instanceof AppError) || error.definition !== patientErrors.context_unknown) throw error;
+        // "Continue where you left off": the same user, signed in again, comes back to the patient
+        // they had open, through the confirmation step; anyone else is refused as before.
+        const session = sessionOf(request);
+        const patientId = await deps.contexts.resumable(session, request.params.ctx, (other) =>
+          deps.sameUser(session, other),
+        );
+        if (patientId === null) throw error;
+        return reply.redirect(`/patients/${patientId}/resume`, 303);
+      }
+    },
   );
 
   async function renderPatient(

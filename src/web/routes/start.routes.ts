@@ -21,7 +21,12 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
         ? `/auth/login?${new URLSearchParams({ return_to: returnTo })}`
         : "/auth/login";
       const reason = request.query.signed_out ?? request.signedOutReason;
-      return reply.page("start", { signedOut: signedOutMessage(reason), loginHref });
+      return reply.page("start", {
+        signedOut: signedOutMessage(reason),
+        loginHref,
+        // Once this browser's log-out is done, its other tabs are told at once.
+        broadcastSignedOut: reason === "logout",
+      });
     },
   );
 

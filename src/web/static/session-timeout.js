@@ -1,6 +1,7 @@
 // Warns before the idle timeout and offers "Stay signed in". The server is the authority: before
 // warning we ask it (without counting as activity) when the session really expires, because the
-// user may have been active in another tab. When the session has ended we go to the start page.
+// user may have been active in another tab. When the session has ended the page says so and why.
+import { endPage } from "/static/session-watch.js";
 
 const POLL_FLOOR_MS = 2000;
 
@@ -14,13 +15,7 @@ export function startIdleTimer(dialog) {
   let timer = 0;
   let ticker = 0;
 
-  const signedOut = (reason) => {
-    const query = new URLSearchParams({
-      signed_out: reason || "idle_timeout",
-      return_to: location.pathname + location.search,
-    });
-    location.assign(`/?${query}`);
-  };
+  const signedOut = (reason) => endPage(reason || "ended");
 
   const apply = (status) => {
     if (!status.signedIn) return signedOut(status.reason);
