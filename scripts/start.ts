@@ -43,7 +43,7 @@ if (wanted.has("cis2")) {
         jwks_uri_signing_algorithm: "RS512",
         redirect_uris: [`${PUBLIC_URL}/auth/callback`],
         backchannel_logout_uri: `${PUBLIC_URL}/auth/backchannel-logout`,
-        post_logout_redirect_uris: [`${PUBLIC_URL}/`],
+        post_logout_redirect_uris: [`${PUBLIC_URL}/auth/logged-out`],
       },
     ],
   });

@@ -15,6 +15,7 @@ export const CALLBACK_PATH = `${BASE}/oidc/callback`;
 export const LANDING_PATH = `${BASE}/app/landing`;
 export const CHANGE_ROLE_PATH = `${BASE}/app/change-role`;
 export const SIGN_OUT_PATH = `${BASE}/app/sign-out`;
+export const BACKCHANNEL_LOGOUT_PATH = `${BASE}/oidc/backchannel-logout`;
 export const PATIENT_PREFIX = `${BASE}/app/patient/`;
 
 /** More unanswered sign-ins than this in one session means abandoned tabs; the oldest go. */

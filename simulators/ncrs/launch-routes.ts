@@ -69,6 +69,7 @@ async function signInFromCallback(kit: NcrsKit, url: URL, state: string, pending
     name: typeof name === "string" && name !== "" ? name : signIn.sub,
     role,
     permitted: isPermitted(role, kit.requiredActivityCodes),
+    cis2Sid: signIn.sid,
   };
 }
 

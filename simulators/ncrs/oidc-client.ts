@@ -6,6 +6,7 @@
  * their clinical system a moment ago) passes straight through, as single sign-on promises.
  */
 import { randomBytes } from "node:crypto";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 
 /** The scopes NCRS asks for: identity, the user's roles and organisations, the selected role. */
@@ -18,6 +19,8 @@ export interface Cis2Settings {
   controlBaseUrl: string;
   clientId: string;
   redirectUri: string;
+  /** Where CIS2 posts back-channel logout tokens for NCRS's sessions. */
+  backchannelLogoutUri: string;
   log: (line: string) => void;
 }
 
@@ -31,6 +34,8 @@ export interface AuthorizationChecks {
 /** What a completed sign-in tells NCRS. */
 export interface Cis2SignIn {
   sub: string;
+  /** CIS2's session id, which back-channel logout tokens name. */
+  sid: string | null;
   selectedRoleId: unknown;
   userinfo: Record<string, unknown>;
 }
@@ -42,6 +47,12 @@ export interface Cis2Client {
   authorizationUrl(checks: AuthorizationChecks, changeRole: boolean): Promise<URL>;
   /** Validates CIS2's answer at the callback, exchanges the code and reads UserInfo. */
   complete(callbackUrl: URL, checks: AuthorizationChecks): Promise<Cis2SignIn>;
+  /**
+   * Checks a back-channel logout token as OIDC Back-Channel Logout 1.0 says (signature against
+   * CIS2's keys, issuer, audience, the logout event, no nonce, a sid) and returns the CIS2 session
+   * it ends; throws when it does not pass.
+   */
+  verifyLogoutToken(token: string): Promise<{ sid: string }>;
 }
 
 async function register(settings: Cis2Settings, secret: string): Promise<void> {
@@ -52,6 +63,8 @@ async function register(settings: Cis2Settings, secret: string): Promise<void> {
     token_endpoint_auth_method: "client_secret_post",
     client_secret: secret,
     redirect_uris: [settings.redirectUri],
+    // NCRS is a national application: when the CIS2 session ends, so do its sessions.
+    backchannel_logout_uri: settings.backchannelLogoutUri,
   };
   const response = await fetch(url, {
     method: "PUT",
@@ -78,6 +91,8 @@ async function discover(settings: Cis2Settings, secret: string): Promise<oidc.Co
   );
 }
 
+const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
 /** The scope string; a change of role swaps `selectedrole` for `changedrole` (CIS2 then always asks). */
 function scopeFor(changeRole: boolean): string {
   return SCOPES.map((s) => (changeRole && s === "selectedrole" ? "changedrole" : s)).join(" ");
@@ -92,6 +107,9 @@ export async function connectToCis2(settings: Cis2Settings): Promise<Cis2Client>
   await register(settings, secret);
   const config = await discover(settings, secret);
   settings.log(`ncrs-sim: registered with CIS2 as ${settings.clientId}`);
+  const jwksUri = config.serverMetadata().jwks_uri;
+  if (!jwksUri) throw new Error("CIS2 discovery has no jwks_uri");
+  const keys = createRemoteJWKSet(new URL(jwksUri));
   return {
     newChecks: () => ({
       state: oidc.randomState(),
@@ -118,7 +136,21 @@ export async function connectToCis2(settings: Cis2Settings): Promise<Cis2Client>
       const claims = tokens.claims();
       if (!claims) throw new Error("CIS2 returned no ID token");
       const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-      return { sub: claims.sub, selectedRoleId: claims["selected_roleid"], userinfo };
+      const sid = typeof claims["sid"] === "string" ? claims["sid"] : null;
+      return { sub: claims.sub, sid, selectedRoleId: claims["selected_roleid"], userinfo };
+    },
+    verifyLogoutToken: async (token) => {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: settings.issuer,
+        audience: settings.clientId,
+        maxTokenAge: "5 min",
+      });
+      const events = payload["events"] as Record<string, unknown> | undefined;
+      if (!events || typeof events !== "object" || !(BACKCHANNEL_EVENT in events))
+        throw new Error("not a logout token: no back-channel logout event");
+      if ("nonce" in payload) throw new Error("a logout token carries no nonce");
+      if (typeof payload["sid"] !== "string") throw new Error("the logout token names no sid");
+      return { sid: payload["sid"] };
     },
   };
 }

@@ -7,8 +7,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { changeRole, confirmRole, showLanding, showPatientPage, signOut } from "./app-routes.ts";
 import { ASSET_PREFIX, findAsset } from "./assets.ts";
+import { handleBackchannelLogout } from "./backchannel-logout.ts";
 import { CONTROL_PREFIX, handleControlApi } from "./control-api.ts";
 import {
+  BACKCHANNEL_LOGOUT_PATH,
   CALLBACK_PATH,
   CHANGE_ROLE_PATH,
   LANDING_PATH,
@@ -32,10 +34,11 @@ const PAGES: Record<string, PageHandler> = {
   [`POST ${LANDING_PATH}`]: (kit, req, res) => confirmRole(kit, req, res),
   [`GET ${CHANGE_ROLE_PATH}`]: changeRole,
   [`POST ${SIGN_OUT_PATH}`]: (kit, req, res) => signOut(kit, req, res),
+  [`POST ${BACKCHANNEL_LOGOUT_PATH}`]: (kit, req, res) => handleBackchannelLogout(kit, req, res),
 };
 
 /** Paths the launch template must not name: the launch would never be reached. */
-export const RESERVED_PATHS = [CALLBACK_PATH, LANDING_PATH, CHANGE_ROLE_PATH, SIGN_OUT_PATH];
+export const RESERVED_PATHS = [CALLBACK_PATH, LANDING_PATH, CHANGE_ROLE_PATH, SIGN_OUT_PATH, BACKCHANNEL_LOGOUT_PATH];
 
 function pageHandler(req: Req, url: URL): PageHandler | undefined {
   const handler = PAGES[`${req.method} ${url.pathname}`];

@@ -8,7 +8,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CALLBACK_PATH } from "./journey.ts";
+import { BACKCHANNEL_LOGOUT_PATH, CALLBACK_PATH } from "./journey.ts";
 import { LaunchLog } from "./launch-log.ts";
 import { type LaunchTemplate, parseLaunchTemplate } from "./launch-template.ts";
 import type { NcrsKit } from "./ncrs-kit.ts";
@@ -90,6 +90,7 @@ async function buildKit(
     controlBaseUrl: options.cis2.controlBaseUrl.replace(/\/+$/, ""),
     clientId,
     redirectUri: `${origin}${CALLBACK_PATH}`,
+    backchannelLogoutUri: `${origin}${BACKCHANNEL_LOGOUT_PATH}`,
     log,
   });
   return {

@@ -21,6 +21,8 @@ export interface SignedInUser {
   role: SelectedRole | null;
   /** Whether the role holds one of the activity codes NCRS requires. */
   permitted: boolean;
+  /** The CIS2 session the sign-in came from; ending it (back-channel logout) ends this session. */
+  cis2Sid: string | null;
 }
 
 /** An authorization request sent to CIS2 and not yet answered; keyed by its `state`. */
@@ -73,6 +75,17 @@ export class SessionStore {
 
   end(id: string): void {
     this.#byId.delete(id);
+  }
+
+  /** Ends every session signed in from this CIS2 session; returns how many. */
+  endForCis2Session(sid: string): number {
+    let ended = 0;
+    for (const [id, session] of this.#byId) {
+      if (session.user?.cis2Sid !== sid) continue;
+      this.#byId.delete(id);
+      ended++;
+    }
+    return ended;
   }
 
   #prune(now: number): void {

@@ -10,6 +10,7 @@ import type { IdentityProvider } from "../identity/identity.ports.ts";
 import type { RolePolicy } from "../identity/roles.ts";
 import { SessionService } from "../identity/session.service.ts";
 import type { SessionLifetimes } from "../identity/session-policy.ts";
+import { LogoutService } from "../identity/logout.service.ts";
 import { SessionWatch } from "../identity/session-watch.ts";
 import { SignInService } from "../identity/sign-in.service.ts";
 import { WorkstationService } from "../identity/workstation.service.ts";
@@ -23,6 +24,8 @@ import { SqlSessionRepository } from "../storage/session.repository.ts";
 import { SqlWorkstationRepository } from "../storage/workstation.repository.ts";
 
 export const CALLBACK_PATH = "/auth/callback";
+/** Where CIS2 sends the browser back after ending its session (registered as a post-logout redirect URI). */
+export const LOGGED_OUT_PATH = "/auth/logged-out";
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
 
 export interface Identity {
@@ -30,6 +33,8 @@ export interface Identity {
   readonly keys: KeyStore;
   readonly rolePolicy: RolePolicy;
   readonly sessions: SessionService;
+  /** Logging out, here and (where configured) at CIS2. */
+  readonly logout: LogoutService;
   /** Tells open pages the moment their session ends. */
   readonly watch: SessionWatch;
   readonly sessionRepository: SqlSessionRepository;
@@ -132,6 +137,12 @@ export async function buildIdentity(deps: {
       maxAgeSeconds: LOGOUT_TOKEN_MAX_AGE_SECONDS,
     },
   });
+  const logout = new LogoutService({
+    sessions,
+    provider,
+    endCis2Session: config.cis2EndSession,
+    postLogoutRedirectUri: `${config.publicUrl}${LOGGED_OUT_PATH}`,
+  });
   const workstations = new WorkstationService({
     workstations: new SqlWorkstationRepository(database.db),
     sessions,
@@ -144,6 +155,7 @@ export async function buildIdentity(deps: {
     rolePolicy,
     sessions,
     watch,
+    logout,
     sessionRepository,
     signIn,
     backchannel,

@@ -74,6 +74,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   await app.register(startRoutes);
   await app.register(authRoutes, {
     signIn: identity.signIn,
+    logout: identity.logout,
     sessions: identity.sessions,
     backchannel: identity.backchannel,
     workstations: identity.workstations,

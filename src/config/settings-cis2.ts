@@ -81,6 +81,14 @@ export const cis2Settings = {
     default: "3",
     description: "Lowest `id_assurance_level` accepted.",
   }),
+  cis2EndSession: setting({
+    env: "CIS2_END_SESSION",
+    group: "CIS2 sign-in",
+    schema: z.enum(["shared_workstations", "always", "never"]),
+    default: "shared_workstations",
+    description:
+      "When logging out also ends the user's CIS2 session (RP-initiated logout to CIS2's end-session endpoint with `id_token_hint`), so the next person at the computer finds neither it nor NCRS signed in through it: `shared_workstations` (sessions of the shared profile: unregistered browsers and shared workstations), `always` or `never`. Whether CIS2 INT accepts it from every client is not published: confirm at onboarding. The session here ends whatever CIS2 answers. Register `PUBLIC_URL/auth/logged-out` as a post-logout redirect URI.",
+  }),
   cis2MaxAgeSeconds: setting({
     env: "CIS2_MAX_AGE_SECONDS",
     group: "CIS2 sign-in",

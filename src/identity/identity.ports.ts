@@ -69,6 +69,11 @@ export interface IdentityProvider {
   userInfo(accessToken: string): Promise<TokenClaims>;
   /** Verifies a logout token's signature against the provider's keys; the claims are checked by the caller. */
   verifyLogoutTokenSignature(token: string): Promise<TokenClaims>;
+  /**
+   * Where to send the browser to end its CIS2 session too (RP-initiated logout), or null when CIS2
+   * offers no end-session endpoint or cannot be reached.
+   */
+  endSessionUrl(request: { idTokenHint: string; postLogoutRedirectUri: string; state: string }): Promise<URL | null>;
 }
 
 export interface LoginTransaction {
@@ -97,6 +102,8 @@ export interface NewSession extends Omit<Session, "endedAt" | "endReason"> {
 export interface SessionRepository {
   insert(session: NewSession): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  /** The CIS2 ID token a live session keeps (for ending the CIS2 session at log-out). */
+  idTokenOf(sessionId: string): Promise<string | null>;
   /** The sessions with these ids that still exist (for watching open pages' sessions). */
   findByIds(ids: readonly string[]): Promise<Session[]>;
   touch(sessionId: string, at: Date): Promise<void>;

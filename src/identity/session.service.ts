@@ -102,6 +102,11 @@ export class SessionService {
     return ended;
   }
 
+  /** The CIS2 ID token a live session keeps, for ending the CIS2 session at log-out. */
+  idTokenFor(session: Session): Promise<string | null> {
+    return this.#deps.sessions.idTokenOf(session.id);
+  }
+
   /** Records activity, at most once per touch interval (so a page view rarely writes). */
   async touch(session: Session, force = false): Promise<Date> {
     const now = this.#deps.clock.now();

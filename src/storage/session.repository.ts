@@ -126,6 +126,16 @@ export class SqlSessionRepository implements SessionRepository {
     return row ? toSession(row) : undefined;
   }
 
+  async idTokenOf(sessionId: string): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom("sessions")
+      .select("id_token")
+      .where("id", "=", sessionId)
+      .where("ended_at", "is", null)
+      .executeTakeFirst();
+    return row?.id_token ?? null;
+  }
+
   async findByIds(ids: readonly string[]): Promise<Session[]> {
     if (ids.length === 0) return [];
     const rows = await this.#db

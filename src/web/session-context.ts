@@ -42,11 +42,18 @@ export interface CookieNames {
   readonly session: string;
   readonly signIn: string;
   readonly device: string;
+  /** The state of a log-out's round trip through CIS2's end-session endpoint. */
+  readonly logoutState: string;
 }
 
 export function cookieNames(secure: boolean): CookieNames {
   const prefix = secure ? "__Host-" : "";
-  return { session: `${prefix}ncrs_session`, signIn: `${prefix}ncrs_signin`, device: `${prefix}ncrs_device` };
+  return {
+    session: `${prefix}ncrs_session`,
+    signIn: `${prefix}ncrs_signin`,
+    device: `${prefix}ncrs_device`,
+    logoutState: `${prefix}ncrs_logout`,
+  };
 }
 
 export interface SessionContextDeps {

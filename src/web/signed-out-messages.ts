@@ -11,6 +11,11 @@ const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
     heading: "You have logged out",
     body: "Log in again to continue. Close the browser if you have finished on a shared computer.",
   },
+  logout_cis2_unreached: {
+    kind: "logout",
+    heading: "You have logged out",
+    body: "NHS Care Identity could not be reached to end your session there. On a shared computer, close the browser, including any NCRS tab, before someone else uses it.",
+  },
   logout_elsewhere: {
     kind: "ended",
     heading: "You have been signed out",

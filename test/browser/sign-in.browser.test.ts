@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, logOutInBrowser } from "../support/browser.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -110,8 +110,7 @@ describe("signing in in Chromium", () => {
   it("logs out, and the back button shows nothing of the user", async () => {
     const page = await newPage();
     await signInAs(page, USERS.singleRole);
-    await page.getByTestId("log-out").click();
-    await page.waitForURL(`${stack.baseUrl}/?signed_out=logout`);
+    await logOutInBrowser(page, stack.baseUrl);
     expect(await page.getByTestId("signed-out-banner").textContent()).toContain("You have logged out");
     await page.goBack();
     await page.waitForLoadState();
@@ -161,14 +160,17 @@ describe("signing in in Chromium", () => {
     await second.waitForURL(`${stack.baseUrl}/home`);
     await chooseAtCis2(first, USERS.singleRole, /Security key/);
     await first.waitForURL(`${stack.baseUrl}/home`);
-    await second.reload();
+    // The later sign-in replaces the earlier session, so the earlier tab says so and goes on with it.
+    await second.waitForURL(/\/signed-out\?reason=replaced/);
+    await second.getByTestId("continue").click();
+    await second.waitForURL(`${stack.baseUrl}/home`);
     expect(await second.getByTestId("account-name").textContent()).toBe("Amelia Hart");
-  });
+  }, 60_000);
 
   it("shows a second user on the same browser nothing of the first", async () => {
     const page = await newPage();
     await signInAs(page, USERS.singleRole);
-    await page.getByTestId("log-out").click();
+    await logOutInBrowser(page, stack.baseUrl);
     await signInAs(page, USERS.aal2Only, /Authenticator app/);
     expect(await page.getByTestId("account-name").textContent()).toBe("Eve Marsh");
     expect(await page.content()).not.toContain("Amelia");

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
-import { signIn, USERS } from "../support/sign-in.ts";
+import { confirmAtCis2, logOut, signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,12 +90,40 @@ describe("log out, change role and the next user", () => {
   it("logs out with the header's form and leaves nothing behind", async () => {
     const agent = new HttpAgent();
     const home = await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
-    const out = await agent.postForm(`${stack.baseUrl}/auth/logout`, { _csrf: csrfTokenIn(home.body) });
-    expect(out.location).toBe(`${stack.baseUrl}/?signed_out=logout`);
-    const start = await agent.follow(out);
+    const start = await logOut(agent, stack.baseUrl, home);
+    expect(start.url).toBe(`${stack.baseUrl}/?signed_out=logout`);
     expect(start.body).toContain("You have logged out");
     expect(start.body).not.toContain("Amelia Hart");
     expect((await agent.get(`${stack.baseUrl}/home`)).status).toBe(303);
+  });
+
+  it("signing out ends the CIS2 session: on a shared workstation log-out goes on to CIS2's end-session endpoint, after ending the session here", async () => {
+    const agent = new HttpAgent();
+    const home = await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const out = await agent.postForm(`${stack.baseUrl}/auth/logout`, { _csrf: csrfTokenIn(home.body) });
+    const endSession = new URL(out.location ?? "");
+    expect(`${endSession.origin}${endSession.pathname}`).toBe(`${stack.cis2.issuer}/connect/endSession`);
+    expect(endSession.searchParams.get("id_token_hint")).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(endSession.searchParams.get("post_logout_redirect_uri")).toBe(`${stack.baseUrl}/auth/logged-out`);
+    const state = endSession.searchParams.get("state") ?? "";
+    expect(state.length).toBeGreaterThan(20);
+    // Signed out here before the browser ever reaches CIS2.
+    expect((await agent.get(`${stack.baseUrl}/home`)).status).toBe(303);
+    const sessions = await (await fetch(`${stack.cis2.baseUrl}/sim/api/sessions`)).json();
+    expect(JSON.stringify(sessions)).toContain(USERS.singleRole);
+    const start = await confirmAtCis2(agent, out);
+    expect(start.url).toBe(`${stack.baseUrl}/?signed_out=logout`);
+    const after = (await (await fetch(`${stack.cis2.baseUrl}/sim/api/sessions`)).json()) as { sub: string }[];
+    expect(after.filter((s) => s.sub === USERS.singleRole)).toEqual([]);
+  });
+
+  it("signing out ends the CIS2 session: coming back from CIS2 with a state we did not send changes nothing and still says signed out", async () => {
+    const agent = new HttpAgent();
+    const back = await agent.follow(await agent.get(`${stack.baseUrl}/auth/logged-out?state=forged`));
+    expect(back.url).toBe(`${stack.baseUrl}/?signed_out=logout`);
+    await expect
+      .poll(() => stack.logs.some((l) => String(l["msg"]).includes("a state we did not send")))
+      .toBe(true);
   });
 
   it("refuses a log-out form without a valid CSRF token", async () => {
@@ -155,3 +183,4 @@ describe("log out, change role and the next user", () => {
     expect(next.body).not.toContain("Amelia");
   });
 });
+

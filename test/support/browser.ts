@@ -35,6 +35,14 @@ export async function signInInBrowser(
   await page.waitForURL(`${baseUrl}/home`);
 }
 
+/** Logs out with the header's button, confirming at CIS2 when the log-out ends the CIS2 session too. */
+export async function logOutInBrowser(page: Page, baseUrl: string): Promise<void> {
+  await page.getByTestId("log-out").click();
+  await page.waitForURL((url) => url.href.startsWith(`${baseUrl}/?signed_out=`) || url.pathname.endsWith("/connect/endSession"));
+  if (!page.url().startsWith(baseUrl)) await page.getByRole("button", { name: "Yes, sign me out" }).click();
+  await page.waitForURL(`${baseUrl}/?signed_out=logout`);
+}
+
 /** Finds a patient on the search page and selects them; then, unless told not to, verifies with PDS. */
 export async function openPatientInBrowser(
   page: Page,

@@ -1,5 +1,5 @@
 /** Walks the CIS2 sign-in over HTTP: app → simulator sign-in form → role page → app callback. */
-import { type AgentResponse, type HttpAgent, postFormActionIn } from "./http-agent.ts";
+import { type AgentResponse, csrfTokenIn, type HttpAgent, postFormActionIn } from "./http-agent.ts";
 
 export interface SignInChoice {
   readonly user: string;
@@ -31,6 +31,25 @@ export async function signIn(
     );
   }
   return page;
+}
+
+/**
+ * Logs out with the page's form; where the log-out goes on to end the CIS2 session, confirms that
+ * on CIS2's end-session page. Returns the page the browser ends on (the start page).
+ */
+export async function logOut(agent: HttpAgent, baseUrl: string, page: AgentResponse): Promise<AgentResponse> {
+  return confirmAtCis2(agent, await agent.postForm(`${baseUrl}/auth/logout`, { _csrf: csrfTokenIn(page.body) }));
+}
+
+/** Follows a log-out; on CIS2's end-session page, says "Yes, sign me out"; returns where it ends. */
+export async function confirmAtCis2(agent: HttpAgent, response: AgentResponse): Promise<AgentResponse> {
+  const step = await agent.follow(response);
+  const form = /<form[^>]*id="op.logoutForm"[^>]*>[\s\S]*?<\/form>/.exec(step.body)?.[0];
+  if (!form) return step;
+  const action = /action="([^"]+)"/.exec(form)?.[1] ?? "";
+  const fields: Record<string, string> = { logout: "yes" };
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1] as string] = m[2] as string;
+  return agent.follow(await agent.postForm(new URL(action.replaceAll("&amp;", "&"), step.url).href, fields));
 }
 
 export const USERS = {

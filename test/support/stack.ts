@@ -116,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwks_uri_signing_algorithm: config.cis2SigningAlg,
       redirect_uris: [`${baseUrl}/auth/callback`],
       backchannel_logout_uri: `${baseUrl}/auth/backchannel-logout`,
+      post_logout_redirect_uris: [`${baseUrl}/auth/logged-out`],
     });
   await register();
   return {

@@ -142,6 +142,25 @@ export class Cis2OidcProvider implements IdentityProvider {
     }
   }
 
+  async endSessionUrl(request: {
+    idTokenHint: string;
+    postLogoutRedirectUri: string;
+    state: string;
+  }): Promise<URL | null> {
+    let config: oidc.Configuration;
+    try {
+      ({ config } = await this.#discovery());
+    } catch {
+      return null;
+    }
+    if (!config.serverMetadata().end_session_endpoint) return null;
+    return oidc.buildEndSessionUrl(config, {
+      id_token_hint: request.idTokenHint,
+      post_logout_redirect_uri: request.postLogoutRedirectUri,
+      state: request.state,
+    });
+  }
+
   /** Discovery, cached for the configured time; a failed fetch is not cached. */
   #discovery(): Promise<Discovered> {
     const stale = Date.now() - this.#discoveredAt > this.#options.discoveryCacheSeconds * 1000;

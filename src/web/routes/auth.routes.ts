@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { BackchannelLogoutService } from "../../identity/backchannel-logout.service.ts";
+import type { LogoutService } from "../../identity/logout.service.ts";
 import type { SessionService } from "../../identity/session.service.ts";
 import { type SignInPurpose, type SignInService, safeReturnPath } from "../../identity/sign-in.service.ts";
 import type { WorkstationService } from "../../identity/workstation.service.ts";
@@ -15,6 +16,7 @@ import type { CookieNames } from "../session-context.ts";
 
 export interface AuthRoutesDeps {
   readonly signIn: SignInService;
+  readonly logout: LogoutService;
   readonly sessions: SessionService;
   readonly backchannel: BackchannelLogoutService;
   readonly workstations: WorkstationService;
@@ -27,6 +29,9 @@ export interface AuthRoutesDeps {
 }
 
 type ReturnQuery = { Querystring: { return_to?: string } };
+
+/** How long a log-out's round trip through CIS2 may take. */
+const LOGOUT_STATE_SECONDS = 600;
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
   const signInLimit = { rateLimit: { max: deps.signInRateLimit, timeWindow: "1 minute" } };
@@ -84,8 +89,33 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     "/auth/logout",
     { config: { access: "public", ...logoutLimit }, preHandler: csrfIfSignedIn },
     async (request, reply) => {
-      if (request.session) await deps.sessions.end(request.session, "logout", request.correlationId);
       reply.clearCookie(deps.cookies.session, { path: "/" });
+      if (!request.session) return reply.redirect("/?signed_out=logout", 303);
+      const state = randomToken();
+      const result = await deps.logout.logOut(request.session, state, request.correlationId);
+      if (result.kind === "cis2") {
+        // CIS2 sends the browser back to /auth/logged-out with this state.
+        reply.setCookie(deps.cookies.logoutState, state, { ...cookieOptions, maxAge: LOGOUT_STATE_SECONDS });
+        return reply.redirect(result.url.href, 303);
+      }
+      if (result.kind === "cis2_unreached") request.log.warn("CIS2 could not be reached to end its session at log-out");
+      return reply.redirect(`/?signed_out=${result.kind === "local" ? "logout" : "logout_cis2_unreached"}`, 303);
+    },
+  );
+
+  // Back from CIS2's end-session endpoint: we were signed out before going there, whatever CIS2
+  // did; a state that does not match is logged (someone sent the browser here) and changes nothing.
+  app.get<{ Querystring: { state?: string } }>(
+    "/auth/logged-out",
+    {
+      config: { access: "sign_in" },
+      schema: { querystring: { type: "object", properties: { state: { type: "string", maxLength: 200 } } } },
+    },
+    async (request, reply) => {
+      const expected = request.cookies[deps.cookies.logoutState];
+      if (!expected || request.query.state !== expected)
+        request.log.warn("back from CIS2's end-session endpoint with a state we did not send");
+      reply.clearCookie(deps.cookies.logoutState, { path: "/" });
       return reply.redirect("/?signed_out=logout", 303);
     },
   );

@@ -25,7 +25,7 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
         signedOut: signedOutMessage(reason),
         loginHref,
         // Once this browser's log-out is done, its other tabs are told at once.
-        broadcastSignedOut: reason === "logout",
+        broadcastSignedOut: typeof reason === "string" && reason.startsWith("logout"),
       });
     },
   );
