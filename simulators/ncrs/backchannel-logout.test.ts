@@ -4,7 +4,13 @@
  * whoever is there to sign in; a forged or wrong token changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { follow, headingOf, newBrowser, type SimulatorPair, startSimulators } from "./test-support/journey.ts";
+import {
+  follow,
+  headingOf,
+  newBrowser,
+  type SimulatorPair,
+  startSimulators,
+} from "./test-support/journey.ts";
 
 const AMELIA = { user: "555000000001" };
 let sims: SimulatorPair;
@@ -24,7 +30,9 @@ const endCis2Sessions = (sub: string) =>
 describe("back-channel logout from CIS2", () => {
   it("ends the NCRS session when its CIS2 session ends, so the next launch signs in again", async () => {
     const browser = newBrowser();
-    expect(headingOf((await follow(browser, sims.launchUrl("9000000009"), AMELIA)).page.html)).toBe("Jane Smith");
+    expect(headingOf((await follow(browser, sims.launchUrl("9000000009"), AMELIA)).page.html)).toBe(
+      "Jane Smith",
+    );
     const again = await follow(browser, sims.launchUrl("9000000009"), AMELIA);
     expect(again.seen).toEqual([]);
     const { deliveries } = await endCis2Sessions(AMELIA.user);

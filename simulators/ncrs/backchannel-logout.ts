@@ -20,7 +20,10 @@ export async function handleBackchannelLogout(
     ({ sid } = await kit.cis2.verifyLogoutToken(token));
   } catch (error) {
     kit.log(`ncrs-sim: back-channel logout refused: ${String(error)}`);
-    return sendJson(res, 400, { error: "invalid_request", error_description: "the logout token is not valid" });
+    return sendJson(res, 400, {
+      error: "invalid_request",
+      error_description: "the logout token is not valid",
+    });
   }
   const ended = kit.sessions.endForCis2Session(sid);
   kit.log(`ncrs-sim: back-channel logout for CIS2 session ${sid}: ${ended} NCRS session(s) ended`);

@@ -38,7 +38,13 @@ const PAGES: Record<string, PageHandler> = {
 };
 
 /** Paths the launch template must not name: the launch would never be reached. */
-export const RESERVED_PATHS = [CALLBACK_PATH, LANDING_PATH, CHANGE_ROLE_PATH, SIGN_OUT_PATH, BACKCHANNEL_LOGOUT_PATH];
+export const RESERVED_PATHS = [
+  CALLBACK_PATH,
+  LANDING_PATH,
+  CHANGE_ROLE_PATH,
+  SIGN_OUT_PATH,
+  BACKCHANNEL_LOGOUT_PATH,
+];
 
 function pageHandler(req: Req, url: URL): PageHandler | undefined {
   const handler = PAGES[`${req.method} ${url.pathname}`];

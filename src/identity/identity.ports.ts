@@ -73,7 +73,11 @@ export interface IdentityProvider {
    * Where to send the browser to end its CIS2 session too (RP-initiated logout), or null when CIS2
    * offers no end-session endpoint or cannot be reached.
    */
-  endSessionUrl(request: { idTokenHint: string; postLogoutRedirectUri: string; state: string }): Promise<URL | null>;
+  endSessionUrl(request: {
+    idTokenHint: string;
+    postLogoutRedirectUri: string;
+    state: string;
+  }): Promise<URL | null>;
 }
 
 export interface LoginTransaction {

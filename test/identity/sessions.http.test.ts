@@ -183,4 +183,3 @@ describe("log out, change role and the next user", () => {
     expect(next.body).not.toContain("Amelia");
   });
 });
-

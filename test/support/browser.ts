@@ -38,7 +38,9 @@ export async function signInInBrowser(
 /** Logs out with the header's button, confirming at CIS2 when the log-out ends the CIS2 session too. */
 export async function logOutInBrowser(page: Page, baseUrl: string): Promise<void> {
   await page.getByTestId("log-out").click();
-  await page.waitForURL((url) => url.href.startsWith(`${baseUrl}/?signed_out=`) || url.pathname.endsWith("/connect/endSession"));
+  await page.waitForURL(
+    (url) => url.href.startsWith(`${baseUrl}/?signed_out=`) || url.pathname.endsWith("/connect/endSession"),
+  );
   if (!page.url().startsWith(baseUrl)) await page.getByRole("button", { name: "Yes, sign me out" }).click();
   await page.waitForURL(`${baseUrl}/?signed_out=logout`);
 }

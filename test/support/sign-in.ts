@@ -38,7 +38,10 @@ export async function signIn(
  * on CIS2's end-session page. Returns the page the browser ends on (the start page).
  */
 export async function logOut(agent: HttpAgent, baseUrl: string, page: AgentResponse): Promise<AgentResponse> {
-  return confirmAtCis2(agent, await agent.postForm(`${baseUrl}/auth/logout`, { _csrf: csrfTokenIn(page.body) }));
+  return confirmAtCis2(
+    agent,
+    await agent.postForm(`${baseUrl}/auth/logout`, { _csrf: csrfTokenIn(page.body) }),
+  );
 }
 
 /** Follows a log-out; on CIS2's end-session page, says "Yes, sign me out"; returns where it ends. */
@@ -48,7 +51,8 @@ export async function confirmAtCis2(agent: HttpAgent, response: AgentResponse): 
   if (!form) return step;
   const action = /action="([^"]+)"/.exec(form)?.[1] ?? "";
   const fields: Record<string, string> = { logout: "yes" };
-  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1] as string] = m[2] as string;
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+    fields[m[1] as string] = m[2] as string;
   return agent.follow(await agent.postForm(new URL(action.replaceAll("&amp;", "&"), step.url).href, fields));
 }
 

@@ -98,8 +98,12 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
         reply.setCookie(deps.cookies.logoutState, state, { ...cookieOptions, maxAge: LOGOUT_STATE_SECONDS });
         return reply.redirect(result.url.href, 303);
       }
-      if (result.kind === "cis2_unreached") request.log.warn("CIS2 could not be reached to end its session at log-out");
-      return reply.redirect(`/?signed_out=${result.kind === "local" ? "logout" : "logout_cis2_unreached"}`, 303);
+      if (result.kind === "cis2_unreached")
+        request.log.warn("CIS2 could not be reached to end its session at log-out");
+      return reply.redirect(
+        `/?signed_out=${result.kind === "local" ? "logout" : "logout_cis2_unreached"}`,
+        303,
+      );
     },
   );
 
