@@ -195,6 +195,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       ...new Set([launch.ncrsOrigin, new URL(config.cis2Issuer).origin, ...config.ncrsRedirectOrigins]),
     ],
     csrfUserInfo: (request) => request.session?.id ?? "",
+    // Every page of ours alike: a tab changing policy as it moves between our pages would lose NCRS's tab.
+    openerPolicy: config.ncrsTabReuse ? "same-origin-allow-popups" : "same-origin",
   });
   registerHttpMetrics(app, registry);
   registerSessionContext(app, {

@@ -109,7 +109,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       return other !== undefined && other.user.id === session.user.id;
     },
   });
-  await app.register(launchRoutes, { launches: launch.launches, anonymous: anonymousLimit(deps, "launch") });
+  await app.register(launchRoutes, {
+    launches: launch.launches,
+    anonymous: anonymousLimit(deps, "launch"),
+    reuseTab: config.ncrsTabReuse,
+  });
   await app.register(launchApiRoutes, { launches: launch.launches });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {

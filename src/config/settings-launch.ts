@@ -1,6 +1,6 @@
 /** Settings of "Open in NCRS" (group "NCRS launch"). */
 import { z } from "zod";
-import { list, nonNegativeInt, positiveInt, setting } from "./setting.ts";
+import { bool, list, nonNegativeInt, positiveInt, setting } from "./setting.ts";
 
 export const launchSettings = {
   ncrsLaunchTemplate: setting({
@@ -26,6 +26,14 @@ export const launchSettings = {
       .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must be a browser window name (letters, digits, - and _)"),
     default: "ncrs",
     description: "Name of the browser tab NCRS opens in, so repeated launches reuse one NCRS tab.",
+  }),
+  ncrsTabReuse: setting({
+    env: "NCRS_TAB_REUSE",
+    group: "NCRS launch",
+    schema: bool,
+    default: "true",
+    description:
+      "Whether every launch goes into the one named NCRS tab (true), or each opens a tab of its own cut off from ours (false). Reuse keeps the NCRS tab in our pages' browsing context group (Cross-Origin-Opener-Policy `same-origin-allow-popups` on every page of ours, `unsafe-none` on the launch redirect, no `rel=noopener`), so NCRS's tab can reach ours through `window.opener`; NCRS is a national service we trust. If NCRS itself sends `Cross-Origin-Opener-Policy: same-origin`, browsers cut the tab off anyway and each launch opens a new one. See ADR 10.",
   }),
   launchIdTtlSeconds: setting({
     env: "LAUNCH_ID_TTL_SECONDS",

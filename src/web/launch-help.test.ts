@@ -18,6 +18,17 @@ describe("launch help content", () => {
     expect(card.checklist.items.at(-1)).toContain("Smartcard Connect");
   });
 
+  it("the shared-workstation help never tells a smartcard user to take the card out, which would end their session", () => {
+    for (const authenticator of ["smartcard-identity-agent", "smartcard-connect", "unknown"]) {
+      const items = content.for(null, "shared", authenticator).checklist.items;
+      expect(
+        items.filter((item) => /remove (it|your (smart)?card)\b(?!.*(ends|does not log))/i.test(item)),
+      ).toEqual([]);
+    }
+    const agent = content.for(null, "shared", "smartcard-identity-agent").checklist.items.join(" ");
+    expect(agent).toContain("removing it ends your session");
+  });
+
   it("uses an organisation's own wording where it has some, and the defaults otherwise", () => {
     expect(content.for("Y90001", "shared", "unknown").helperText).toContain("Smartcard required");
     expect(content.for("Y90001", "personal", "unknown").helperText).toBe(

@@ -21,6 +21,8 @@ export interface LaunchPanelDeps {
   readonly windowName: string;
   /** How long the button stays "Launching NCRS…" after a click. */
   readonly busySeconds: number;
+  /** Whether launches reuse the one named NCRS tab (or each opens its own, cut off from ours). */
+  readonly reuseTab: boolean;
 }
 
 export interface LaunchPanel {
@@ -30,6 +32,7 @@ export interface LaunchPanel {
   readonly reason: string | null;
   readonly windowName: string;
   readonly busySeconds: number;
+  readonly reuseTab: boolean;
   readonly help: LaunchHelp;
 }
 
@@ -71,6 +74,7 @@ export async function launchPanel(
     reason,
     windowName: deps.windowName,
     busySeconds: deps.busySeconds,
+    reuseTab: deps.reuseTab,
     help: deps.help.for(session.role?.orgCode ?? null, profile, session.authenticator),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPatientInBrowser, signInInBrowser } from "../support/browser.ts";
+import { launchBrowser, logOutInBrowser, openPatientInBrowser, signInInBrowser } from "../support/browser.ts";
 import { metricValue } from "../support/metrics.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
@@ -89,8 +89,17 @@ describe("Open in NCRS in Chromium", () => {
     const log = (await launches()).slice(before);
     expect(log).toHaveLength(1);
     expect(log[0]?.referer).toBeNull();
-    // NCRS's tab is cut off from ours (our Cross-Origin-Opener-Policy severs it at NCRS's origin).
-    expect(await ncrs.evaluate(() => window.opener)).toBeNull();
+    // NCRS's tab stays in our browsing context group (so the next launch reuses it), but it is
+    // cross-origin: it cannot read our page.
+    expect(
+      await ncrs.evaluate(() => {
+        try {
+          return (window.opener as Window).document.title;
+        } catch {
+          return "cross-origin";
+        }
+      }),
+    ).toBe("cross-origin");
     // The page learns that its tab reached us, and reports it.
     await expect.poll(() => browserOutcomes("opened"), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId("popup-blocked").isHidden()).toBe(true);
@@ -111,6 +120,33 @@ describe("Open in NCRS in Chromium", () => {
     await page.waitForTimeout(1500);
     expect(context.pages().length).toBe(pagesBefore + 1);
     expect((await launches()).length).toBe(before + 1);
+  });
+
+  it("window sprawl: repeated launches reuse one NCRS tab, which shows each patient in turn", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    const ncrs = await clickLaunch(page);
+    await ncrs.locator("#confirm-current-role").click();
+    expect(await ncrs.getByTestId("ncrs-patient-nhs-number").textContent()).toBe("999 100 0054");
+    await page.bringToFront();
+    await openPatient(page, "O'Neill", /Select O'NEILL/);
+    const tabs = context.pages().length;
+    const before = (await launches()).length;
+    await page.getByTestId("open-in-ncrs").click();
+    await expect.poll(async () => (await launches()).length, { timeout: 10_000 }).toBe(before + 1);
+    await expect
+      .poll(
+        () =>
+          ncrs
+            .getByTestId("ncrs-patient-nhs-number")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("999 100 0046");
+    expect(context.pages().length).toBe(tabs);
   });
 
   it("works with JavaScript off", async () => {
@@ -174,13 +210,15 @@ describe("Open in NCRS in Chromium", () => {
   });
 
   it("asks a user whose session ended to sign in, then brings them back to this patient", async () => {
-    const context = await newContext();
+    // With JavaScript the page would already have emptied itself (session-end tests): without it,
+    // the launch endpoint's own check is what refuses.
+    const context = await newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signInOn(page);
     await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
     const other = await context.newPage();
     await other.goto(`${stack.baseUrl}/home`);
-    await other.getByTestId("log-out").click();
+    await logOutInBrowser(other, stack.baseUrl);
     await other.close();
     const tab = await clickLaunch(page);
     expect(await tab.getByTestId("error-code").textContent()).toBe("launch.no_session");
@@ -207,13 +245,13 @@ describe("Open in NCRS in Chromium", () => {
   });
 
   it("never lets the next user on the browser use the previous user's launch", async () => {
-    const context = await newContext();
+    const context = await newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signInOn(page);
     await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
     const other = await context.newPage();
     await other.goto(`${stack.baseUrl}/home`);
-    await other.getByTestId("log-out").click();
+    await logOutInBrowser(other, stack.baseUrl);
     await signInOn(other, USERS.aal2Only, /Authenticator app/);
     const tab = await clickLaunch(page);
     expect(await tab.getByTestId("error-code").textContent()).toBe("launch.no_session");

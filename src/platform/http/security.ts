@@ -29,6 +29,11 @@ export interface SecurityOptions {
   readonly formActionOrigins: readonly string[];
   /** Binds CSRF tokens to the signed-in session, so a token from before sign-in is useless after. */
   readonly csrfUserInfo: (request: FastifyRequest) => string;
+  /**
+   * `same-origin-allow-popups` keeps a tab our pages open (NCRS's) in their browsing context group,
+   * so it can be found by name and reused; `same-origin` cuts every such tab off.
+   */
+  readonly openerPolicy: "same-origin" | "same-origin-allow-popups";
 }
 
 export const STATIC_PREFIXES = ["/assets/", "/static/"];
@@ -90,6 +95,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     referrerPolicy: { policy: "no-referrer" },
     strictTransportSecurity: options.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: options.openerPolicy },
   });
   const policy = contentSecurityPolicy(options);
   app.decorateReply("cspNonce", null as unknown as FastifyReply["cspNonce"]);

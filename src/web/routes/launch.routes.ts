@@ -19,6 +19,8 @@ export interface LaunchRoutesDeps {
   readonly launches: LaunchService;
   /** Presses without a session are all refused: limited per address, so none can flood the trail. */
   readonly anonymous: AnonymousLimit;
+  /** Whether launches reuse the one named NCRS tab (see ADR 10). */
+  readonly reuseTab: boolean;
 }
 
 const LAUNCH_ID = "^[A-Za-z0-9_-]{20,64}$";
@@ -63,10 +65,13 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
           client: clientOf(request),
         });
         request.log.info({ launchRef: result.ref, replay: result.replay }, "launch redirected to NCRS");
+        if (deps.reuseTab) reply.header("cross-origin-opener-policy", "unsafe-none");
         return reply.code(302).header("location", result.url).header("referrer-policy", "no-referrer").send();
       } catch (error) {
         if (!(error instanceof StepFailed)) throw error;
         request.log.warn({ code: error.code, step: error.step }, "launch refused");
+        // The refusal shows in the NCRS tab: it stays reusable for the next launch.
+        if (deps.reuseTab) reply.header("cross-origin-opener-policy", "unsafe-none");
         return refusedPage(request, reply, error);
       }
     },
