@@ -39,6 +39,7 @@ import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 import { sealStoredNhsNumbers } from "./storage/seal-stored-nhs-numbers.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
+import { errorPageData } from "./web/error-page.ts";
 import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
 
@@ -216,8 +217,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
         ? `Simulated national services and unsafe switches are on: ${unsafe.join(", ")}.`
         : null,
   });
-  registerErrorHandling(app, (_request, reply, view) =>
-    reply.renderPage("error", { error: view.definition, correlationId: view.correlationId }),
+  registerErrorHandling(app, (request, reply, view) =>
+    reply.renderPage("error", errorPageData(request, view)),
   );
   await registerAssets(app, sheet);
 

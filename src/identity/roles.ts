@@ -38,6 +38,11 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
+/** How a role is named to its user: role name, organisation name where known, ODS code. */
+export function roleShown(role: Cis2Role): { roleName: string; orgName: string | null; orgCode: string } {
+  return { roleName: role.roleName, orgName: role.orgName ?? null, orgCode: role.orgCode };
+}
+
 /** `"Clinical":"Clinical Provision":"Nurse Access Role"` → `Nurse Access Role`. */
 export function displayRoleName(roleName: string): string {
   const last = roleName.split(":").at(-1) ?? roleName;
@@ -100,6 +105,8 @@ export function resolveSelectedRole(
       details: { reason: "selected role not among the user's roles" },
     });
   const can = permissionsOf(role, policy);
-  if (!can.clinical && !can.admin) throw new AppError(identityErrors.role_not_permitted);
+  // The refusal names the role, so the user knows which one to change from.
+  if (!can.clinical && !can.admin)
+    throw new AppError(identityErrors.role_not_permitted, { details: { refusedRole: roleShown(role) } });
   return role;
 }

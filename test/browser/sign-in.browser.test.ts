@@ -88,7 +88,8 @@ describe("signing in in Chromium", () => {
     expect(await page.getByTestId("account-role").textContent()).toContain("Riverside");
     await page.getByRole("link", { name: "Change role" }).click();
     await chooseAtCis2(page, USERS.multiRole, /Smartcard \(NHS Smartcard Connect\)/, "555000000202");
-    await page.waitForURL(`${stack.baseUrl}/home`);
+    await page.waitForURL(`${stack.baseUrl}/home?role_changed=1`);
+    expect(await page.getByTestId("role-changed").textContent()).toContain("Northgate");
     expect(await page.getByTestId("account-role").textContent()).toContain("Northgate");
   });
 

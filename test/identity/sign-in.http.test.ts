@@ -93,6 +93,43 @@ describe("signing in with CIS2", () => {
   });
 });
 
+describe("a role that is refused", () => {
+  it("names the refused role, says what Change role does, and after the change says which role is in use", async () => {
+    const agent = new HttpAgent();
+    const refused = await signIn(agent, stack.baseUrl, { user: USERS.multiRole, role: "555000000203" });
+    expect(errorCodeIn(refused.body)).toBe("sign_in.role_not_permitted");
+    const role = refused.body.match(/data-testid="refused-role">([\s\S]*?)<\/p>/)?.[1] ?? "";
+    expect(role).toContain("Admin/Clinical Support Access Role");
+    expect(role).toContain("Riverside Community Health NHS Trust (test)");
+    expect(role).toContain("Y90001");
+    expect(refused.body).toContain('data-testid="change-role-explained"');
+    expect(refused.body).toMatch(/Change role.{0,40}takes you to NHS Care Identity/);
+
+    const changed = await signIn(agent, stack.baseUrl, {
+      user: USERS.multiRole,
+      role: "555000000201",
+      start: "/auth/change-role",
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.url).toBe(`${stack.baseUrl}/home?role_changed=1`);
+    const notice = changed.body.match(/data-testid="role-changed">([\s\S]*?)<\/div>/)?.[1] ?? "";
+    expect(notice).toContain("You have changed role");
+    expect(notice).toContain("Nurse Access Role");
+    expect(notice).toContain("Riverside Community Health NHS Trust (test)");
+  });
+
+  it("names the signed-in role on a page the role may not use", async () => {
+    const agent = new HttpAgent();
+    await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const refused = await agent.get(`${stack.baseUrl}/admin/workstations`);
+    expect(errorCodeIn(refused.body)).toBe("session.forbidden");
+    const role = refused.body.match(/data-testid="refused-role">([\s\S]*?)<\/p>/)?.[1] ?? "";
+    expect(role).toContain("Clinical Practitioner Access Role");
+    expect(role).toContain("Riverside Community Health NHS Trust (test)");
+    expect(refused.body).toContain('data-testid="change-role-explained"');
+  });
+});
+
 describe("CIS2 failure scenarios", () => {
   it.each([
     ["authorize-error", 401, "sign_in.cis2_refused"],

@@ -12,6 +12,8 @@ import { StepFailed } from "../steps.ts";
 export interface ErrorView {
   readonly definition: ErrorDefinition;
   readonly correlationId: string;
+  /** The error's safe-to-disclose details, for pages that show some of them. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 }
 
 export type ErrorPageRenderer = (
@@ -109,7 +111,11 @@ async function sendError(
   }
   let html: string;
   try {
-    html = await renderPage(request, reply, { definition: error.definition, correlationId });
+    html = await renderPage(request, reply, {
+      definition: error.definition,
+      correlationId,
+      details: error.details,
+    });
   } catch (renderError) {
     request.log.error({ err: renderError }, "error page could not be rendered");
     html = plainErrorPage(error.definition, correlationId);

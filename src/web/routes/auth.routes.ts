@@ -12,6 +12,7 @@ import { AppError } from "../../platform/errors.ts";
 import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { randomToken } from "../../platform/secrets.ts";
 import { clientOf } from "../client-of.ts";
+import { CHANGE_ROLE_PATH } from "../error-page.ts";
 import type { CookieNames } from "../session-context.ts";
 
 export interface AuthRoutesDeps {
@@ -29,6 +30,9 @@ export interface AuthRoutesDeps {
 }
 
 type ReturnQuery = { Querystring: { return_to?: string } };
+
+/** Where a change of role lands: the home page, which says which role is now in use. */
+const ROLE_CHANGED_PATH = "/home?role_changed=1";
 
 /** How long a log-out's round trip through CIS2 may take. */
 const LOGOUT_STATE_SECONDS = 600;
@@ -58,11 +62,17 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     async (request, reply) => beginSignIn(request, reply, "sign_in", safeReturnPath(request.query.return_to)),
   );
 
+  // Also offered when a sign-in was refused for its role, so no session is needed: CIS2 asks again.
   app.get<ReturnQuery>(
-    "/auth/change-role",
-    { config: { access: "signed_in", ...signInLimit } },
+    CHANGE_ROLE_PATH,
+    { config: { access: "sign_in", ...signInLimit } },
     async (request, reply) =>
-      beginSignIn(request, reply, "change_role", safeReturnPath(request.query.return_to) ?? "/home"),
+      beginSignIn(
+        request,
+        reply,
+        "change_role",
+        safeReturnPath(request.query.return_to) ?? ROLE_CHANGED_PATH,
+      ),
   );
 
   app.get("/auth/callback", { config: { access: "sign_in", ...signInLimit } }, async (request, reply) => {

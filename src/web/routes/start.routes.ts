@@ -30,25 +30,30 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get("/home", { config: { access: "signed_in" } }, async (request, reply) => {
-    const session = request.session;
-    if (!session) return reply.redirect("/", 303);
-    const rows = [
-      { key: { text: "Name" }, value: { text: session.user.name } },
-      {
-        key: { text: "Role" },
-        value: { text: `${session.role?.roleName ?? "None"} (${session.role?.roleCode ?? "—"})` },
-      },
-      {
-        key: { text: "Organisation" },
-        value: { text: `${session.role?.orgName ?? ""} ${session.role?.orgCode ?? ""}`.trim() },
-      },
-      { key: { text: "Signed in with" }, value: { text: session.authenticator.replaceAll("-", " ") } },
-      { key: { text: "Device" }, value: { text: PROFILE_NAMES[session.deviceProfile] } },
-      { key: { text: "Signed in at" }, value: { text: formatDateTime(session.createdAt) } },
-    ];
-    return reply.page("home", { sessionRows: rows });
-  });
+  app.get<{ Querystring: { role_changed?: string } }>(
+    "/home",
+    { config: { access: "signed_in" } },
+    async (request, reply) => {
+      const session = request.session;
+      if (!session) return reply.redirect("/", 303);
+      const rows = [
+        { key: { text: "Name" }, value: { text: session.user.name } },
+        {
+          key: { text: "Role" },
+          value: { text: `${session.role?.roleName ?? "None"} (${session.role?.roleCode ?? "—"})` },
+        },
+        {
+          key: { text: "Organisation" },
+          value: { text: `${session.role?.orgName ?? ""} ${session.role?.orgCode ?? ""}`.trim() },
+        },
+        { key: { text: "Signed in with" }, value: { text: session.authenticator.replaceAll("-", " ") } },
+        { key: { text: "Device" }, value: { text: PROFILE_NAMES[session.deviceProfile] } },
+        { key: { text: "Signed in at" }, value: { text: formatDateTime(session.createdAt) } },
+      ];
+      // Back from "Change role": say so, and which role is now in use.
+      return reply.page("home", { sessionRows: rows, roleChanged: request.query.role_changed === "1" });
+    },
+  );
 }
 
 export { PROFILE_NAMES };
