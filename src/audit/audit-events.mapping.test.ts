@@ -77,6 +77,7 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     nhsNumber: "9991000054" as never,
     pdsVersion: "2",
     updatedLocalDetails: false,
+    identityDifferences: ["birthDate"],
   },
   "patient.verification_failed": {
     ...actor,

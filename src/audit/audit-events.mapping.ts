@@ -193,7 +193,13 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     correlationId: e.correlationId,
     nhsNumber: e.nhsNumber,
     source: "patient-check",
-    details: { patientId: e.patientId, pdsVersion: e.pdsVersion, updatedLocalDetails: e.updatedLocalDetails },
+    details: {
+      patientId: e.patientId,
+      pdsVersion: e.pdsVersion,
+      updatedLocalDetails: e.updatedLocalDetails,
+      // Field names only (details are flat scalars): "name,birthDate" when confirmed despite them.
+      identityDifferences: e.identityDifferences.join(","),
+    },
   }),
   "patient.verification_failed": (e) => ({
     ...actor(e),

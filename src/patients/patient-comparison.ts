@@ -112,7 +112,14 @@ export function comparePatient(local: Patient, national: NationalPatient): Compa
   ];
 }
 
+/** The identifying fields (name, date of birth, gender) that differ or are missing on one side. */
+export function identityDifferences(rows: readonly ComparisonRow[]): ComparisonRow["field"][] {
+  return rows
+    .filter((r) => r.identifying && r.comparison !== "same" && r.comparison !== "neither")
+    .map((r) => r.field);
+}
+
 /** True when a name, date of birth or gender differs (or is missing on one side). */
 export function identityDiffers(rows: readonly ComparisonRow[]): boolean {
-  return rows.some((r) => r.identifying && r.comparison !== "same" && r.comparison !== "neither");
+  return identityDifferences(rows).length > 0;
 }

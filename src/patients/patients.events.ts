@@ -15,6 +15,11 @@ export interface PatientVerified extends Actor {
   readonly nhsNumber: NhsNumber;
   readonly pdsVersion: string;
   readonly updatedLocalDetails: boolean;
+  /**
+   * Identifying fields (names, not values) that differed from PDS when the user confirmed this is
+   * the same person despite them; empty when all agreed.
+   */
+  readonly identityDifferences: readonly string[];
 }
 
 export type VerificationFailure = "mismatch" | "superseded" | "invalidated" | "not_found" | "pds_unavailable";

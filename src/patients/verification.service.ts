@@ -16,7 +16,7 @@ import { versionNumber } from "./national-change.ts";
 import type { DemographicsReadResult, DemographicsService } from "./national-patient.ts";
 import type { NhsNumber } from "./nhs-number.ts";
 import type { Patient, Provenance, VerificationState } from "./patient.types.ts";
-import { type ComparisonRow, comparePatient } from "./patient-comparison.ts";
+import { type ComparisonRow, comparePatient, identityDifferences } from "./patient-comparison.ts";
 import type { PatientContextService } from "./patient-context.service.ts";
 import { patientErrors } from "./patients.errors.ts";
 import type { CheckDecision, PatientRepository, PdsCheck, PdsCheckRepository } from "./patients.ports.ts";
@@ -113,6 +113,8 @@ export class VerificationService {
     const { patient, check, national } = await this.#decidable(session, contextId, checkId, "found");
     // A record without a name, birth date or gender cannot be told apart from someone else's.
     if (!confirmable(national)) throw new AppError(patientErrors.pds_incomplete);
+    // What differed is read from the check itself, before any local detail is replaced.
+    const differences = identityDifferences(comparePatient(patient, national));
     await this.#decide(check, updateLocal ? "confirmed_and_updated" : "confirmed");
     const now = this.#deps.clock.now();
     if (updateLocal)
@@ -141,6 +143,7 @@ export class VerificationService {
       nhsNumber: check.requestedNhsNumber,
       pdsVersion: national.versionId,
       updatedLocalDetails: updateLocal,
+      identityDifferences: differences,
     });
   }
 

@@ -57,6 +57,34 @@ describe.each(["sqlite", "postgres"] as const)("verification against PDS on %s",
     expect(kept.body).toContain("12 Manningham Lane");
   });
 
+  it("offers confirming despite a different date of birth only as a secondary action, and records the differences", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "Iqbal", "RX1-000103");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    const confirm = check.body.match(/<button[^>]*data-testid="confirm"[^>]*>([\s\S]*?)<\/button>/);
+    expect(confirm?.[1]?.trim()).toBe("Confirm this is the same person despite the differences");
+    expect(confirm?.[0]).toContain("nhsuk-button--secondary");
+    expect(check.body).not.toContain("Confirm details match");
+    const mismatch = check.body.match(/<button[^>]*data-testid="mismatch"[^>]*>/)?.[0];
+    expect(mismatch).not.toContain("nhsuk-button--secondary");
+    await agent.follow(await decide(agent, check, "confirm"));
+    await expect
+      .poll(async () => {
+        const records = await stack.built.audit.records.search({ type: "patient.verified", limit: 20 });
+        return records.map((r) => JSON.parse(r.details).identityDifferences);
+      })
+      .toContain("name,birthDate");
+    const logged = JSON.stringify(stack.logs);
+    expect(logged).not.toContain("9991000038");
+  });
+
+  it("keeps Confirm details match the primary action when name, date of birth and gender agree", async () => {
+    const page = await selectPatient(agent, stack.baseUrl, "999 100 0054", "RX1-000101");
+    const check = await checkWithPds(agent, stack.baseUrl, page);
+    const confirm = check.body.match(/<button[^>]*data-testid="confirm"[^>]*>([\s\S]*?)<\/button>/);
+    expect(confirm?.[1]?.trim()).toBe("Confirm details match");
+    expect(confirm?.[0]).not.toContain("nhsuk-button--secondary");
+  });
+
   it("replaces local details with PDS's only when the user ticks the box, and shows where they came from", async () => {
     const page = await selectPatient(agent, stack.baseUrl, "Iqbal", "RX1-000103");
     const check = await checkWithPds(agent, stack.baseUrl, page);
