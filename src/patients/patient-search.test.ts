@@ -17,10 +17,17 @@ describe("the patient search box", () => {
     expect(parseSearch(input)).toEqual(query);
   });
 
-  it.each(["", "   ", "9434765918", "31/02/1984", "x".repeat(101), "!!!", "a b c d e"])(
-    "refuses %j",
-    (input) => {
-      expect(() => parseSearch(input)).toThrow(AppError);
-    },
-  );
+  it.each([
+    ["", "patient.search_invalid"],
+    ["   ", "patient.search_invalid"],
+    ["9434765918", "patient.search_check_digit"],
+    ["943 476 5918", "patient.search_check_digit"],
+    ["31/02/1984", "patient.search_invalid"],
+    ["x".repeat(101), "patient.search_invalid"],
+    ["!!!", "patient.search_invalid"],
+    ["a b c d e", "patient.search_invalid"],
+  ])("refuses %j with %s", (input, code) => {
+    expect(() => parseSearch(input)).toThrow(AppError);
+    expect(() => parseSearch(input)).toThrow(expect.objectContaining({ code }));
+  });
 });

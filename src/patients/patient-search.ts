@@ -1,6 +1,7 @@
 /**
  * One search box, as clinicians use it: an NHS number (with or without spaces), a date of birth
- * (14/03/1984 or 1984-03-14), a hospital number (MRN), or a name.
+ * (14/03/1984 or 1984-03-14), a hospital number (MRN), or a name. A mistyped NHS number (ten
+ * digits, wrong check digit) gets its own error, so it never reads as "no match".
  */
 import { AppError } from "../platform/errors.ts";
 import { parseNhsNumber } from "./nhs-number.ts";
@@ -30,7 +31,7 @@ export function parseSearch(input: string): PatientQuery {
   if (/^\d{10}$/.test(digitsOnly)) {
     const parsed = parseNhsNumber(text);
     if (parsed.ok) return { kind: "nhs_number", value: parsed.value };
-    throw new AppError(patientErrors.search_invalid, { details: { reason: "not a valid NHS number" } });
+    throw new AppError(patientErrors.search_check_digit);
   }
   const date = isoDate(text);
   if (date) return { kind: "birth_date", value: date };

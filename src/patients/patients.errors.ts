@@ -17,6 +17,14 @@ export const patientErrors = defineErrors("patient", {
       "Search by name, NHS number, date of birth (for example 14/03/1984) or hospital number, in up to 100 characters.",
     action: findAgain,
   },
+  // A mistyped number must not read as "no such patient": the user would search by name instead.
+  search_check_digit: {
+    status: 400,
+    title: "Check the NHS number",
+    message:
+      "This is not a valid NHS number: its last digit (the check digit) does not match the first nine. Check the number and type it again.",
+    action: findAgain,
+  },
   context_unknown: {
     status: 404,
     title: "This patient selection is not available",

@@ -8,6 +8,11 @@ import { searchPatients, TAB } from "../support/patients.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
+/** The error message beside the search box, after its visually hidden "Error:". */
+function errorText(html: string): string {
+  return html.match(/data-testid="search-error">[\s\S]*?<\/span>([^<]*)</)?.[1]?.trim() ?? "";
+}
+
 const NUMBER_SHAPES = [/9991000054/, /999[ +]100[ +]0054/, /999%20100%200054/];
 
 describe("patient search", () => {
@@ -57,6 +62,16 @@ describe("patient search", () => {
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.body).not.toContain("MRN RX1-000101");
     expect(elsewhere.body).toContain('data-testid="search-expired"');
+  });
+
+  it("says an NHS number's check digit is wrong, rather than that nothing matched", async () => {
+    const results = await searchPatients(agent, stack.baseUrl, "999 100 0055");
+    expect(results.status).toBe(400);
+    const message = errorText(results.body);
+    expect(message).toContain("check digit");
+    expect(results.body).not.toContain('data-testid="no-results"');
+    expect(results.body).not.toContain("Search by name, NHS number, date of birth");
+    expect(JSON.stringify(stack.logs)).not.toMatch(/9991000055|999 100 0055/);
   });
 
   it("refuses a search without the form's CSRF token", async () => {

@@ -89,6 +89,12 @@ function sessionOf(request: FastifyRequest): Session {
   return request.session;
 }
 
+/** Problems with what was typed in the search box, shown beside it. */
+const SEARCH_ERRORS: ReadonlySet<unknown> = new Set([
+  patientErrors.search_invalid,
+  patientErrors.search_check_digit,
+]);
+
 export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDeps): Promise<void> {
   const banner = (patient: Parameters<typeof bannerOf>[0]) =>
     bannerOf(patient, deps.clock.now(), deps.staleAfterSeconds);
@@ -128,7 +134,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
         try {
           results = await deps.index.search(query);
         } catch (error) {
-          if (!(error instanceof AppError) || error.definition !== patientErrors.search_invalid) throw error;
+          if (!(error instanceof AppError) || !SEARCH_ERRORS.has(error.definition)) throw error;
           searchError = error.definition.message;
           reply.code(400);
         }
