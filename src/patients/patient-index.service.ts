@@ -25,7 +25,7 @@ export class PatientIndexService {
     this.#deps = deps;
   }
 
-  /** Patients matching the search box (at most SEARCH_LIMIT); throws patient.search_check_digit or patient.search_invalid. */
+  /** Patients matching the search box (at most SEARCH_LIMIT); throws patient.search_empty, patient.search_check_digit or patient.search_invalid. */
   search(text: string): Promise<Patient[]> {
     return this.#deps.patients.search(parseSearch(text), SEARCH_LIMIT);
   }

@@ -18,8 +18,8 @@ describe("the patient search box", () => {
   });
 
   it.each([
-    ["", "patient.search_invalid"],
-    ["   ", "patient.search_invalid"],
+    ["", "patient.search_empty"],
+    ["   ", "patient.search_empty"],
     ["9434765918", "patient.search_check_digit"],
     ["943 476 5918", "patient.search_check_digit"],
     ["31/02/1984", "patient.search_invalid"],

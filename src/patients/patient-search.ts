@@ -1,7 +1,7 @@
 /**
  * One search box, as clinicians use it: an NHS number (with or without spaces), a date of birth
- * (14/03/1984 or 1984-03-14), a hospital number (MRN), or a name. A mistyped NHS number (ten
- * digits, wrong check digit) gets its own error, so it never reads as "no match".
+ * (14/03/1984 or 1984-03-14), a hospital number (MRN), or a name. An empty box and a mistyped NHS
+ * number (ten digits, wrong check digit) each get their own error, so neither reads as "no match".
  */
 import { AppError } from "../platform/errors.ts";
 import { parseNhsNumber } from "./nhs-number.ts";
@@ -26,7 +26,8 @@ function isoDate(text: string): string | undefined {
 /** Interprets the search box; throws patient.search_invalid for nonsense. */
 export function parseSearch(input: string): PatientQuery {
   const text = input.trim().replace(/\s+/g, " ");
-  if (text.length === 0 || text.length > 100) throw new AppError(patientErrors.search_invalid);
+  if (text.length === 0) throw new AppError(patientErrors.search_empty);
+  if (text.length > 100) throw new AppError(patientErrors.search_invalid);
   const digitsOnly = text.replace(/[ -]/g, "");
   if (/^\d{10}$/.test(digitsOnly)) {
     const parsed = parseNhsNumber(text);

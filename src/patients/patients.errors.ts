@@ -25,6 +25,12 @@ export const patientErrors = defineErrors("patient", {
       "This is not a valid NHS number: its last digit (the check digit) does not match the first nine. Check the number and type it again.",
     action: findAgain,
   },
+  search_empty: {
+    status: 400,
+    title: "Enter something to search for",
+    message: "Enter a name, NHS number, date of birth (for example 14/03/1984) or hospital number.",
+    action: findAgain,
+  },
   context_unknown: {
     status: 404,
     title: "This patient selection is not available",

@@ -74,6 +74,14 @@ describe("patient search", () => {
     expect(JSON.stringify(stack.logs)).not.toMatch(/9991000055|999 100 0055/);
   });
 
+  it("says so when the search box was left empty", async () => {
+    const results = await searchPatients(agent, stack.baseUrl, "   ");
+    expect(results.status).toBe(400);
+    const message = errorText(results.body);
+    expect(message).toMatch(/^Enter a name, NHS number, date of birth .*or hospital number/);
+    expect(results.body).toContain('href="#q"');
+  });
+
   it("refuses a search without the form's CSRF token", async () => {
     const posted = await agent.postForm(`${stack.baseUrl}/patients/search`, { tab: TAB, q: "Hartley" });
     expect(posted.status).toBe(403);

@@ -93,6 +93,7 @@ function sessionOf(request: FastifyRequest): Session {
 const SEARCH_ERRORS: ReadonlySet<unknown> = new Set([
   patientErrors.search_invalid,
   patientErrors.search_check_digit,
+  patientErrors.search_empty,
 ]);
 
 export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDeps): Promise<void> {
@@ -130,7 +131,8 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
         search === undefined ? "" : deps.searchTokens.open(search, sessionOf(request).id, deps.clock.now());
       let results: Awaited<ReturnType<PatientIndexService["search"]>> = [];
       let searchError: string | null = null;
-      if (query) {
+      // A posted search is always run, even an empty one, so the page can say what was wrong with it.
+      if (search !== undefined && query !== undefined) {
         try {
           results = await deps.index.search(query);
         } catch (error) {
@@ -142,7 +144,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
       const view = results.map((p) => ({ id: p.id, mrn: p.mrn, banner: banner(p) }));
       return reply.page("patients", {
         query: query ?? "",
-        searched: query !== undefined && query !== "",
+        searched: search !== undefined && query !== undefined,
         searchExpired: search !== undefined && query === undefined,
         results: view,
         searchError,
