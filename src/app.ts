@@ -237,6 +237,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     upstream,
     database,
     searchTokens: new SealedTokens(cookieSecret, "patient-search"),
+    auditSearchTokens: new SealedTokens(cookieSecret, "audit-search"),
   });
 
   const housekeeping = new Housekeeping({

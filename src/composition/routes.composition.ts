@@ -54,6 +54,8 @@ export interface RouteDeps {
   readonly version: string;
   /** Seals patient searches for their results addresses. */
   readonly searchTokens: SealedTokens;
+  /** Seals audit searches for their results addresses. */
+  readonly auditSearchTokens: SealedTokens;
   /** Counts requests refused for too many anonymous refusals from one address. */
   readonly refusalMetrics: RefusalMetrics;
   /** How CIS2 and PDS are doing, from the calls made anyway. */
@@ -146,6 +148,8 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     export: audit.export,
     checkpoints: audit.checkpoints,
     exportMaxDays: config.auditExportMaxDays,
+    searchTokens: deps.auditSearchTokens,
+    clock,
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });

@@ -73,7 +73,8 @@ describe("audit support pages in Chromium", () => {
     await admin.getByLabel("Patient NHS number").fill("999 100 0054");
     await admin.getByTestId("audit-search").click();
     await admin.getByTestId("audit-records").waitFor();
-    expect(admin.url()).toBe(`${stack.baseUrl}/admin/audit`);
+    expect(admin.url()).toMatch(new RegExp(`^${stack.baseUrl}/admin/audit\\?search=`));
+    expect(admin.url()).not.toMatch(/999.?100.?0054/);
     const outcomes = await admin.getByTestId("audit-outcome").allTextContents();
     expect(outcomes).toEqual(expect.arrayContaining(["selected", "verified"]));
     expect(await admin.getByTestId("audit-records").textContent()).toContain("999 100 0054");
@@ -97,6 +98,22 @@ describe("audit support pages in Chromium", () => {
       "Follows from the record before it",
     );
     expect(await violations(admin)).toEqual([]);
+  });
+
+  it("comes back from an audit record to the results, with no form to resubmit", async () => {
+    await admin.goto(`${stack.baseUrl}/admin/audit`);
+    await admin.getByLabel("Patient NHS number").fill("999 100 0054");
+    await admin.getByTestId("audit-search").click();
+    await admin.getByTestId("audit-records").waitFor();
+    const results = admin.url();
+    await admin
+      .getByRole("link", { name: /^Record \d+/ })
+      .first()
+      .click();
+    await admin.waitForURL(/\/admin\/audit\/records\/\d+/);
+    await admin.goBack();
+    expect(admin.url()).toBe(results);
+    expect(await admin.getByTestId("audit-records").textContent()).toContain("999 100 0054");
   });
 
   it("runs the patient access report, and explains a mistyped NHS number", async () => {

@@ -91,6 +91,40 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     }
   });
 
+  it.each([
+    ["/admin/audit", 'data-testid="audit-record"'],
+    ["/admin/audit/patient", 'data-testid="audit-access-summary"'],
+  ])(
+    "NHS numbers in our URLs: a search posted to %s is redirected to an address without the number, which shows again without resubmitting",
+    async (path, shown) => {
+      const shapes = [/9991000054/, /999[ +]100[ +]0054/, /999%20100%200054/];
+      const form = await admin.get(`${stack.baseUrl}${path}`);
+      const posted = await admin.postForm(`${stack.baseUrl}${path}`, {
+        _csrf: csrfTokenIn(form.body),
+        nhsNumber: "999 100 0054",
+      });
+      expect(posted.status).toBe(303);
+      expect(posted.location).toMatch(new RegExp(`^${stack.baseUrl}${path}\\?search=`));
+      for (const shape of shapes) expect(posted.location).not.toMatch(shape);
+      const results = await admin.follow(posted);
+      expect(results.status).toBe(200);
+      expect(results.body).toContain(shown);
+      // Back from a record: a GET of the same address, nothing to resubmit.
+      const again = await admin.get(results.url);
+      expect(again.status).toBe(200);
+      expect(again.body).toContain(shown);
+      expect(again.body).toContain("999 100 0054");
+      // The address is useless to anyone else.
+      const other = new HttpAgent();
+      await signIn(other, stack.baseUrl, { user: USERS.admin });
+      const elsewhere = await other.get(results.url);
+      expect(elsewhere.status).toBe(200);
+      expect(elsewhere.body).not.toContain(shown);
+      expect(elsewhere.body).toContain('data-testid="audit-search-expired"');
+      for (const shape of shapes) expect(JSON.stringify(stack.logs)).not.toMatch(shape);
+    },
+  );
+
   it("records sign-ins and audits its own reads, naming the patient looked up", async () => {
     const signIns = JSON.parse(
       (await json(admin, `/admin/audit/api/records?type=session.started&userId=${USERS.singleRole}`)).body,
@@ -116,16 +150,14 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     const form = await admin.get(`${stack.baseUrl}/admin/audit`);
     expect(form.status).toBe(200);
     const token = form.body.match(/name="_csrf" value="([^"]+)"/)?.[1] as string;
-    const results = await admin.postForm(`${stack.baseUrl}/admin/audit`, {
-      _csrf: token,
-      nhsNumber: "999 100 0054",
-    });
+    const results = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, { _csrf: token, nhsNumber: "999 100 0054" }),
+    );
     expect(results.status).toBe(200);
     expect(results.body).toContain('data-testid="audit-record"');
-    const report = await admin.postForm(`${stack.baseUrl}/admin/audit/patient`, {
-      _csrf: token,
-      nhsNumber: NHS,
-    });
+    const report = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit/patient`, { _csrf: token, nhsNumber: NHS }),
+    );
     expect(report.status).toBe(200);
     expect(report.body).toContain('data-testid="audit-access-summary"');
     expect(report.body).toContain(USERS.singleRole);
@@ -166,7 +198,9 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     expect(page.body).toContain("nhsuk-error-summary");
     expect(page.body).toContain("never in the address");
     const token = page.body.match(/name="_csrf" value="([^"]+)"/)?.[1] as string;
-    const posted = await admin.postForm(`${stack.baseUrl}/admin/audit`, { _csrf: token, nhsNumber: "123" });
+    const posted = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, { _csrf: token, nhsNumber: "123" }),
+    );
     expect(posted.status).toBe(400);
     expect(posted.body).toContain("NHS number must be 10 digits");
   });

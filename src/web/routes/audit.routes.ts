@@ -3,7 +3,9 @@
  * consistency proofs (hashes only; nothing about any patient). For administrators: the search
  * page, the per-patient access report, the timeline of one correlation id, one record, the same as
  * JSON, and the FHIR AuditEvent export (NDJSON, streamed). Searches that carry an NHS number are
- * POSTed, so the number never sits in a URL, a browser history or an access log.
+ * POSTed, so the number never sits in a URL, a browser history or an access log; the pages then
+ * redirect to an address holding only a sealed copy of the search (POST-redirect-GET), so Back
+ * from a record shows the results again with no form to resubmit.
  */
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -16,14 +18,22 @@ import { QUERY_FIELDS } from "../../audit/audit-query.ts";
 import type { AuditReader, AuditSearch } from "../../audit/audit-search.service.ts";
 import { DOMAIN_EVENT_NAMES } from "../../domain-events.ts";
 import { actorOf } from "../../identity/session.service.ts";
+import type { Clock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
+import type { SealedTokens } from "../../platform/sealed-token.ts";
 
 export interface AuditRoutesDeps {
   readonly search: AuditSearch;
   readonly export: AuditExport;
   readonly checkpoints: AuditCheckpoints;
   readonly exportMaxDays: number;
+  /** Seals a posted search for its results address (bound to the session). */
+  readonly searchTokens: SealedTokens;
+  readonly clock: Clock;
 }
+
+/** How long a results address keeps working. */
+const SEARCH_TOKEN_SECONDS = 3600;
 
 const publicJson = { config: { access: "public" as const, json: true } };
 const admin = { access: "admin" as const };
@@ -45,6 +55,15 @@ const correlationParams = {
   required: ["correlationId"],
 } as const;
 const size = { type: "string", pattern: "^[0-9]{1,16}$" } as const;
+/** A results address: a sealed search, or (for links) plain fields without an NHS number. */
+const resultsSchema = {
+  type: "object",
+  properties: {
+    ...searchSchema.properties,
+    search: { type: "string", pattern: "^[A-Za-z0-9_-]{1,4000}$" },
+  },
+} as const;
+type ResultsQuery = { Querystring: Record<string, string | undefined> };
 
 const OUTCOME_OPTIONS = Object.entries(OUTCOMES).map(([code, d]) => ({
   value: code,
@@ -55,6 +74,11 @@ const TYPE_OPTIONS = DOMAIN_EVENT_NAMES.map((name) => ({ value: name, text: name
 function readerOf(request: FastifyRequest): AuditReader {
   if (!request.session) throw new Error("route requires a session");
   return { ...actorOf(request.session), correlationId: request.correlationId };
+}
+
+function sessionIdOf(request: FastifyRequest): string {
+  if (!request.session) throw new Error("route requires a session");
+  return request.session.id;
 }
 
 /** Search fields from a query string or form body, without the CSRF token. */
@@ -150,69 +174,91 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
       ),
   );
 
-  // Support pages: the search form and its results (GET for links, POST from the form).
-  const searchPage = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {
-    const fields = fieldsOf(input);
-    const asked = Object.values(fields).some((v) => typeof v === "string" && v.trim() !== "");
+  /** POST-redirect-GET: the posted fields, sealed for this session, in the results address. */
+  const redirectToResults = (request: FastifyRequest, reply: FastifyReply, path: string) => {
+    const fields = Object.fromEntries(
+      Object.entries(fieldsOf(request.body)).filter(([, v]) => typeof v === "string" && v.trim() !== ""),
+    );
+    const expiresAt = new Date(deps.clock.now().getTime() + SEARCH_TOKEN_SECONDS * 1000);
+    const search = deps.searchTokens.seal(JSON.stringify(fields), sessionIdOf(request), expiresAt);
+    return reply.redirect(`${path}?${new URLSearchParams({ search })}`, 303);
+  };
+  /** The fields of a results address: opened from its sealed search, or plain ones from a link. */
+  const resultsFieldsOf = (request: FastifyRequest<ResultsQuery>) => {
+    const { search, ...plain } = request.query;
+    if (search === undefined) return { fields: urlFieldsOf(plain), sealed: false, expired: false };
+    const opened = deps.searchTokens.open(search, sessionIdOf(request), deps.clock.now());
+    if (opened === undefined) return { fields: {}, sealed: true, expired: true };
+    return { fields: JSON.parse(opened) as RawAuditQuery, sealed: true, expired: false };
+  };
+
+  // Support pages: the search form and its results (GET for links and results, POST from the form).
+  const searchPage = async (request: FastifyRequest<ResultsQuery>, reply: FastifyReply) => {
+    let { fields, expired } = { fields: {} as RawAuditQuery, expired: false };
     let result = null;
     let problems: readonly { field: string; message: string }[] = [];
-    if (asked) {
-      try {
-        result = await deps.search.search(
-          request.method === "GET" ? urlFieldsOf(fields) : fields,
-          readerOf(request),
-        );
-      } catch (error) {
-        problems = problemsOf(error) ?? [];
-        if (problems.length === 0) throw error;
-        reply.code(400);
-      }
+    try {
+      ({ fields, expired } = resultsFieldsOf(request));
+      const asked = Object.values(fields).some((v) => typeof v === "string" && v.trim() !== "");
+      if (asked) result = await deps.search.search(fields, readerOf(request));
+    } catch (error) {
+      problems = problemsOf(error) ?? [];
+      if (problems.length === 0) throw error;
+      reply.code(400);
     }
     return reply.page("audit-search", {
       fields,
       problems,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       result,
+      searchExpired: expired,
       outcomes: OUTCOME_OPTIONS,
       types: TYPE_OPTIONS,
       exportMaxDays: deps.exportMaxDays,
       navigationCurrent: "audit",
     });
   };
-  app.get("/admin/audit", { config: admin, schema: { querystring: searchSchema } }, (request, reply) =>
-    searchPage(request, reply, request.query),
+  app.get<ResultsQuery>(
+    "/admin/audit",
+    { config: admin, schema: { querystring: resultsSchema } },
+    searchPage,
   );
   app.post(
     "/admin/audit",
     { config: admin, preHandler: app.csrfProtection, schema: { body: searchSchema } },
-    (request, reply) => searchPage(request, reply, request.body),
+    (request, reply) => redirectToResults(request, reply, "/admin/audit"),
   );
 
-  const patientPage = async (request: FastifyRequest, reply: FastifyReply, input: unknown) => {
-    const fields = fieldsOf(input);
+  const patientPage = async (request: FastifyRequest<ResultsQuery>, reply: FastifyReply) => {
+    let { fields, sealed, expired } = { fields: {} as RawAuditQuery, sealed: false, expired: false };
     let report = null;
     let problems: readonly { field: string; message: string }[] = [];
-    if (request.method === "POST") {
-      try {
-        report = await deps.search.patientReport(fields, readerOf(request));
-      } catch (error) {
-        problems = problemsOf(error) ?? [];
-        if (problems.length === 0) throw error;
-        reply.code(400);
-      }
+    try {
+      ({ fields, sealed, expired } = resultsFieldsOf(request));
+      // The report needs an NHS number, so only a sealed search (from the form) runs it.
+      if (sealed && !expired) report = await deps.search.patientReport(fields, readerOf(request));
+    } catch (error) {
+      problems = problemsOf(error) ?? [];
+      if (problems.length === 0) throw error;
+      reply.code(400);
     }
     return reply.page("audit-patient", {
       fields,
       problems,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       report,
+      searchExpired: expired,
     });
   };
-  app.get("/admin/audit/patient", { config: admin }, (request, reply) => patientPage(request, reply, {}));
+  app.get<ResultsQuery>(
+    "/admin/audit/patient",
+    { config: admin, schema: { querystring: resultsSchema } },
+    patientPage,
+  );
   app.post(
     "/admin/audit/patient",
     { config: admin, preHandler: app.csrfProtection, schema: { body: searchSchema } },
-    (request, reply) => patientPage(request, reply, request.body),
+    (request, reply) => redirectToResults(request, reply, "/admin/audit/patient"),
   );
 
   app.get<{ Params: { correlationId: string } }>(
