@@ -32,6 +32,7 @@ function matches(record: StoredRecord, q: RecordQuery): boolean {
     (indexes === undefined ||
       indexes.some((i) => i === record.nhsNumberIndex || i === record.previousNhsNumberIndex)) &&
     (q.userId === undefined || q.userId === record.userId) &&
+    (q.userName === undefined || (record.userName ?? "").toLowerCase().includes(q.userName)) &&
     (q.orgCode === undefined || q.orgCode === record.orgCode) &&
     (q.outcome === undefined || q.outcome === record.outcome) &&
     (q.type === undefined || q.type === record.type) &&

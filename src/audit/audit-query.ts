@@ -14,6 +14,8 @@ export type RawAuditQuery = Readonly<Record<string, string | undefined>>;
 export interface AuditQuery {
   readonly nhsNumber?: NhsNumber;
   readonly userId?: string;
+  /** Part of the user's name as CIS2 gave it, in any case. */
+  readonly userName?: string;
   readonly orgCode?: string;
   readonly outcome?: OutcomeCode;
   readonly type?: string;
@@ -40,6 +42,7 @@ export type ParsedQuery =
 export const QUERY_FIELDS = [
   "nhsNumber",
   "userId",
+  "userName",
   "orgCode",
   "outcome",
   "type",
@@ -54,6 +57,8 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
 const USER_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Letters, spaces, apostrophes, dots and hyphens: a name, and never a LIKE wildcard. */
+const USER_NAME = /^[\p{L}][\p{L} '.-]{0,79}$/u;
 const ODS_CODE = /^[A-Za-z0-9]{3,10}$/;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -93,6 +98,12 @@ const PARSERS: Readonly<Record<(typeof QUERY_FIELDS)[number], Parser>> = {
   },
   userId: (v) =>
     when(USER_ID.test(v), v, "User ID must be the CIS2 UUID: up to 64 letters, digits or hyphens."),
+  userName: (v) =>
+    when(
+      USER_NAME.test(v),
+      v.replace(/\s+/g, " ").toLowerCase(),
+      "User name must be letters, spaces, apostrophes, dots or hyphens, up to 80 characters.",
+    ),
   orgCode: (v) =>
     when(ODS_CODE.test(v), v.toUpperCase(), "Organisation must be an ODS code of 3 to 10 letters or digits."),
   outcome: (v) => when(isOutcomeCode(v), v, "Choose an outcome from the list."),

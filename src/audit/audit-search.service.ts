@@ -71,6 +71,7 @@ export class AuditSearch {
         ? {}
         : { nhsNumberIndexes: this.#deps.protection.indexesOf(query.nhsNumber) }),
       ...(query.userId === undefined ? {} : { userId: query.userId }),
+      ...(query.userName === undefined ? {} : { userName: query.userName }),
       ...(query.orgCode === undefined ? {} : { orgCode: query.orgCode }),
       ...(query.outcome === undefined ? {} : { outcome: query.outcome }),
       ...(query.type === undefined ? {} : { type: query.type }),

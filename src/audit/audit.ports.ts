@@ -30,6 +30,8 @@ export interface SealedBatch {
 export interface RecordQuery {
   readonly nhsNumberIndexes?: readonly string[];
   readonly userId?: string;
+  /** Lower case; matches any record whose user name contains it, in any case. */
+  readonly userName?: string;
   readonly orgCode?: string;
   readonly outcome?: string;
   readonly type?: string;

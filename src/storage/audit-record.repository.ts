@@ -226,6 +226,9 @@ export class SqlAuditRecordStore implements AuditRecordStore {
       );
     }
     if (query.userId !== undefined) q = q.where("user_id", "=", query.userId);
+    // The query holds no wildcards (see audit-query.ts), so it is matched as text within the name.
+    if (query.userName !== undefined)
+      q = q.where((eb) => eb(eb.fn("lower", [eb.ref("user_name")]), "like", `%${query.userName}%`));
     if (query.orgCode !== undefined) q = q.where("org_code", "=", query.orgCode);
     if (query.outcome !== undefined) q = q.where("outcome", "=", query.outcome);
     if (query.type !== undefined) q = q.where("event_type", "=", query.type);

@@ -125,6 +125,36 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     },
   );
 
+  it("finds a user's records by name as well as by user ID, in any case and by part of the name", async () => {
+    for (const name of ["Amelia Hart", "amelia hart", "HART"]) {
+      const response = await json(
+        admin,
+        `/admin/audit/api/records?type=session.started&userName=${encodeURIComponent(name)}`,
+      );
+      expect(response.status).toBe(200);
+      const { records } = JSON.parse(response.body) as { records: RecordJson[] };
+      expect(records.length).toBeGreaterThan(0);
+      expect(new Set(records.map((r) => r.userId))).toEqual(new Set([USERS.singleRole]));
+    }
+    const none = await json(admin, "/admin/audit/api/records?userName=Nobody%20Atall");
+    expect(JSON.parse(none.body).records).toEqual([]);
+    const wildcard = await json(admin, "/admin/audit/api/records?userName=%25");
+    expect(wildcard.status).toBe(400);
+    expect(JSON.parse(wildcard.body).error.problems[0].field).toBe("userName");
+    const form = await admin.get(`${stack.baseUrl}/admin/audit`);
+    expect(form.body).toMatch(/<label[^>]*for="userName"[^>]*>\s*User name/);
+    const page = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, {
+        _csrf: csrfTokenIn(form.body),
+        userName: "Hart",
+        type: "session.started",
+      }),
+    );
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-testid="audit-record"');
+    expect(page.body).toContain("Amelia Hart");
+  });
+
   it("records sign-ins and audits its own reads, naming the patient looked up", async () => {
     const signIns = JSON.parse(
       (await json(admin, `/admin/audit/api/records?type=session.started&userId=${USERS.singleRole}`)).body,
