@@ -150,6 +150,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     exportMaxDays: config.auditExportMaxDays,
     searchTokens: deps.auditSearchTokens,
     clock,
+    organisationNames: (codes) => identity.sessionRepository.organisationNames(codes),
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });

@@ -87,6 +87,25 @@ export class SqlSessionRepository implements SessionRepository {
     );
   }
 
+  /**
+   * Organisation names CIS2 gave for these ODS codes at sign-in, from the sessions still kept (the
+   * audit trail records codes only). A code no kept session names is left out.
+   */
+  async organisationNames(codes: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const wanted = [...new Set(codes)].slice(0, 500);
+    if (wanted.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom("sessions")
+      .select((eb) => ["org_code", eb.fn.max("org_name").as("org_name")])
+      .where("org_code", "in", wanted)
+      .where("org_name", "is not", null)
+      .groupBy("org_code")
+      .execute();
+    return new Map(
+      rows.flatMap((r) => (r.org_code && r.org_name ? [[r.org_code, r.org_name] as [string, string]] : [])),
+    );
+  }
+
   async insert(s: NewSession): Promise<void> {
     await this.#db
       .insertInto("sessions")

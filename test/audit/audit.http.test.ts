@@ -155,6 +155,34 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     expect(page.body).toContain("Amelia Hart");
   });
 
+  it("names organisations beside their ODS codes where a sign-in told us the name", async () => {
+    const form = await admin.get(`${stack.baseUrl}/admin/audit`);
+    const results = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, { _csrf: csrfTokenIn(form.body), nhsNumber: NHS }),
+    );
+    expect(results.body).toContain("Riverside Community Health NHS Trust (test) (Y90001)");
+    const report = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit/patient`, {
+        _csrf: csrfTokenIn(form.body),
+        nhsNumber: NHS,
+      }),
+    );
+    expect(report.body).toContain("Riverside Community Health NHS Trust (test) (Y90001)");
+    const seq = results.body.match(/data-seq="(\d+)"/)?.[1];
+    const record = await admin.get(`${stack.baseUrl}/admin/audit/records/${seq}`);
+    expect(record.body).toContain("Riverside Community Health NHS Trust (test) (Y90001)");
+    const timeline = await admin.get(`${stack.baseUrl}/admin/audit/timeline/${selectCorrelation}`);
+    expect(timeline.body).toContain("Riverside Community Health NHS Trust (test) (Y90001)");
+    // An ODS code no sign-in has named is shown as the code alone.
+    const unknown = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, {
+        _csrf: csrfTokenIn(form.body),
+        orgCode: "ZZ999",
+      }),
+    );
+    expect(unknown.status).toBe(200);
+  });
+
   it("records sign-ins and audits its own reads, naming the patient looked up", async () => {
     const signIns = JSON.parse(
       (await json(admin, `/admin/audit/api/records?type=session.started&userId=${USERS.singleRole}`)).body,

@@ -30,6 +30,8 @@ export interface AuditRoutesDeps {
   /** Seals a posted search for its results address (bound to the session). */
   readonly searchTokens: SealedTokens;
   readonly clock: Clock;
+  /** Names for ODS codes, where a sign-in told us them; codes without one are left out. */
+  readonly organisationNames: (codes: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 }
 
 /** How long a results address keeps working. */
@@ -119,6 +121,12 @@ function proofOrError<T>(reply: FastifyReply, result: T | ProofProblem): T | Fas
 }
 
 export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): Promise<void> {
+  /** `{ code: name }` for the organisations on a page, for the `organisation` macro. */
+  const orgNamesFor = async (items: readonly { orgCode: string | null }[]) =>
+    Object.fromEntries(
+      await deps.organisationNames(items.flatMap((i) => (i.orgCode ? [i.orgCode] : []))),
+    ) as Record<string, string>;
+
   app.get("/audit/checkpoints/latest", publicJson, async (_request, reply) => {
     const latest = await deps.checkpoints.latest();
     if (!latest) throw new AppError(auditErrors.checkpoint_not_found);
@@ -211,6 +219,7 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
       problems,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       result,
+      orgNames: await orgNamesFor(result?.records ?? []),
       searchExpired: expired,
       outcomes: OUTCOME_OPTIONS,
       types: TYPE_OPTIONS,
@@ -247,6 +256,7 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
       problems,
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       report,
+      orgNames: await orgNamesFor([...(report?.summary ?? []), ...(report?.records ?? [])]),
       searchExpired: expired,
     });
   };
@@ -266,7 +276,11 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
     { config: admin, schema: { params: correlationParams } },
     async (request, reply) => {
       const records = await deps.search.timeline(request.params.correlationId, readerOf(request));
-      return reply.page("audit-timeline", { correlationId: request.params.correlationId, records });
+      return reply.page("audit-timeline", {
+        correlationId: request.params.correlationId,
+        records,
+        orgNames: await orgNamesFor(records),
+      });
     },
   );
   app.get<{ Params: { seq: string } }>(
@@ -275,7 +289,11 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
     async (request, reply) => {
       const record = await deps.search.record(Number(request.params.seq), readerOf(request));
       const proof = await deps.checkpoints.inclusion(record.seq);
-      return reply.page("audit-record", { record, proof: typeof proof === "string" ? null : proof });
+      return reply.page("audit-record", {
+        record,
+        proof: typeof proof === "string" ? null : proof,
+        orgNames: await orgNamesFor([record]),
+      });
     },
   );
 
