@@ -144,6 +144,37 @@ const UK_TIME = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
 });
 
+/** Every administration area, for the navigation and the home page (one list, so neither misses one). */
+export const ADMIN_AREAS = [
+  {
+    href: "/admin/workstations",
+    text: "Workstations",
+    description: "Register and revoke shared workstations.",
+  },
+  {
+    href: "/admin/launches",
+    text: "Launches",
+    description: "Launches of NCRS by outcome, and why any were refused.",
+  },
+  {
+    href: "/admin/audit",
+    text: "Audit trail",
+    description: "Search every recorded action; export FHIR AuditEvents.",
+  },
+  {
+    href: "/admin/audit/patient",
+    text: "Patient access report",
+    description: "Who accessed one patient's record, and when.",
+    inNavigation: false,
+  },
+  {
+    href: "/admin/events",
+    text: "Change events",
+    description: "National change events received, their processing and replay.",
+  },
+  { href: "/help/clinical-safety", text: "Clinical safety", description: "The hazard log and safety case." },
+] as const;
+
 function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) {
   const items = [
     can.clinical
@@ -153,23 +184,13 @@ function navigationFor(can: { clinical: boolean; admin: boolean }, url: string) 
           current: url.startsWith("/patients") || url.startsWith("/patient-context"),
         }
       : null,
-    can.admin
-      ? { href: "/admin/workstations", text: "Workstations", current: url.startsWith("/admin/workstations") }
-      : null,
-    can.admin
-      ? { href: "/admin/launches", text: "Launches", current: url.startsWith("/admin/launches") }
-      : null,
-    can.admin ? { href: "/admin/audit", text: "Audit trail", current: url.startsWith("/admin/audit") } : null,
-    can.admin
-      ? { href: "/admin/events", text: "Change events", current: url.startsWith("/admin/events") }
-      : null,
-    can.admin
-      ? {
-          href: "/help/clinical-safety",
-          text: "Clinical safety",
-          current: url.startsWith("/help/clinical-safety"),
-        }
-      : null,
+    ...(can.admin
+      ? ADMIN_AREAS.filter((a) => !("inNavigation" in a)).map((a) => ({
+          href: a.href,
+          text: a.text,
+          current: url.startsWith(a.href),
+        }))
+      : []),
   ].filter((i) => i !== null);
   return items.length > 0 ? items : null;
 }

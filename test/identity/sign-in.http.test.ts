@@ -93,6 +93,25 @@ describe("signing in with CIS2", () => {
   });
 });
 
+describe("the home page", () => {
+  it("lists every administration area for an administrator, each with what it is for", async () => {
+    const agent = new HttpAgent();
+    const home = await signIn(agent, stack.baseUrl, { user: USERS.admin });
+    const list = home.body.match(/data-testid="admin-areas">([\s\S]*?)<\/ul>/)?.[1] ?? "";
+    for (const href of [
+      "/admin/workstations",
+      "/admin/launches",
+      "/admin/audit",
+      "/admin/audit/patient",
+      "/admin/events",
+      "/help/clinical-safety",
+    ]) {
+      expect(list).toContain(`href="${href}"`);
+      expect((await agent.get(`${stack.baseUrl}${href}`)).status).toBe(200);
+    }
+  });
+});
+
 describe("a role that is refused", () => {
   it("names the refused role, says what Change role does, and after the change says which role is in use", async () => {
     const agent = new HttpAgent();

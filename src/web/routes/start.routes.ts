@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { safeReturnPath } from "../../identity/sign-in.service.ts";
 import { signedOutMessage } from "../signed-out-messages.ts";
-import { formatDateTime } from "../view-engine.ts";
+import { ADMIN_AREAS, formatDateTime } from "../view-engine.ts";
 
 const PROFILE_NAMES = {
   shared: "Shared workstation",
@@ -51,7 +51,11 @@ export async function startRoutes(app: FastifyInstance): Promise<void> {
         { key: { text: "Signed in at" }, value: { text: formatDateTime(session.createdAt) } },
       ];
       // Back from "Change role": say so, and which role is now in use.
-      return reply.page("home", { sessionRows: rows, roleChanged: request.query.role_changed === "1" });
+      return reply.page("home", {
+        sessionRows: rows,
+        roleChanged: request.query.role_changed === "1",
+        adminAreas: ADMIN_AREAS,
+      });
     },
   );
 }
