@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signInInBrowser } from "../support/browser.ts";
+import { launchBrowser, openPatientInBrowser, signInInBrowser } from "../support/browser.ts";
 import { USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -133,6 +133,10 @@ describe.each(VIEWPORTS)("accessibility at $name width ($width px)", (viewport) 
       await p.getByTestId("check-with-pds").click();
       await p.getByTestId("comparison").waitFor();
       expect(await p.getByTestId("comparison-gender").getAttribute("data-comparison")).toBe("different");
+      found.push(...(await violationsHere(p)));
+      // A patient verified with PDS: the page with "Open in NCRS" on the banner.
+      await openPatientInBrowser(p, stack.baseUrl, "14/03/1984", /Select HARTLEY, Oscar/);
+      await p.getByTestId("banner-verification").filter({ hasText: "Verified with PDS" }).waitFor();
       found.push(...(await violationsHere(p)));
       expect(found).toEqual([]);
     } finally {
