@@ -138,6 +138,18 @@ describe.each(VIEWPORTS)("accessibility at $name width ($width px)", (viewport) 
       await openPatientInBrowser(p, stack.baseUrl, "14/03/1984", /Select HARTLEY, Oscar/);
       await p.getByTestId("banner-verification").filter({ hasText: "Verified with PDS" }).waitFor();
       found.push(...(await violationsHere(p)));
+      // The callouts the page script shows after a click: the blocked tab, and a slow NCRS.
+      await p.evaluate(() => {
+        for (const id of ["popup-blocked", "ncrs-slow"])
+          (document.getElementById(id) as HTMLElement).hidden = false;
+      });
+      found.push(...(await violationsHere(p)));
+      // A number PDS says was superseded, before it is re-keyed.
+      await openPatientInBrowser(p, stack.baseUrl, "999 100 0003", /Select HARTLEY, Amelia/, false);
+      await p.getByTestId("check-with-pds").click();
+      await p.waitForLoadState();
+      expect(await p.content()).toContain("replaced");
+      found.push(...(await violationsHere(p)));
       expect(found).toEqual([]);
     } finally {
       await clinician.close();
