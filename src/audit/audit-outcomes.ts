@@ -51,7 +51,15 @@ export const OUTCOMES = {
   rekeyed: success("The local record was moved to the surviving NHS number."),
   requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
-  "browser.opened": success("The browser reported that the NCRS tab opened."),
+  "browser.opened": success(
+    "The NCRS tab reached NCRS Connect; the browser could not watch NCRS's answer (a reused NCRS tab).",
+  ),
+  "browser.ncrs_answered": success(
+    "The NCRS tab reached NCRS Connect and NCRS answered in it (what NCRS showed is not known here).",
+  ),
+  "browser.ncrs_not_answered": failure(
+    "The NCRS tab reached NCRS Connect, but NCRS had not answered in it within the wait.",
+  ),
   "browser.popup_blocked": failure("The browser blocked the NCRS tab from opening."),
   "blocked.unverified": blocked("Launch refused: the NHS number is not verified against PDS."),
   "blocked.invalid_nhs_number": blocked(

@@ -49,7 +49,18 @@ export interface LaunchOverview {
   readonly refusedShare: number | null;
   /** Why launches were refused, most frequent first. */
   readonly reasons: readonly ReasonCount[];
-  readonly browser: { readonly opened: number; readonly popupBlocked: number };
+  /**
+   * What page scripts reported after launches: NCRS answered in its tab, had not answered within
+   * the wait, the tab reached us but could not be watched (a reused tab), the tab was blocked; and
+   * launches with no report at all (JavaScript off, the page closed first, or the report lost).
+   */
+  readonly browser: {
+    readonly ncrsAnswered: number;
+    readonly ncrsNotAnswered: number;
+    readonly opened: number;
+    readonly popupBlocked: number;
+    readonly noReport: number;
+  };
   /** Launches by organisation, busiest first. */
   readonly organisations: readonly OrganisationCount[];
 }
@@ -100,10 +111,7 @@ function summarise(tallies: readonly OutcomeTally[]): Omit<LaunchOverview, "peri
     refused,
     refusedShare: launched + refused === 0 ? null : refused / (launched + refused),
     reasons,
-    browser: {
-      opened: byOutcome.get("browser.opened") ?? 0,
-      popupBlocked: byOutcome.get("browser.popup_blocked") ?? 0,
-    },
+    browser: browserReports(byOutcome, launched),
     organisations: [...byOrg]
       .map(([orgCode, c]) => ({ orgCode, ...c }))
       .sort(
@@ -112,4 +120,17 @@ function summarise(tallies: readonly OutcomeTally[]): Omit<LaunchOverview, "peri
           (a.orgCode ?? "").localeCompare(b.orgCode ?? ""),
       ),
   };
+}
+
+function browserReports(byOutcome: ReadonlyMap<string, number>, launched: number): LaunchOverview["browser"] {
+  const count = (outcome: string) => byOutcome.get(`browser.${outcome}`) ?? 0;
+  const reports = {
+    ncrsAnswered: count("ncrs_answered"),
+    ncrsNotAnswered: count("ncrs_not_answered"),
+    opened: count("opened"),
+    popupBlocked: count("popup_blocked"),
+  };
+  // Reports come from redirected launches only (a refusal is shown by us, and never reported).
+  const reported = reports.ncrsAnswered + reports.ncrsNotAnswered + reports.opened + reports.popupBlocked;
+  return { ...reports, noReport: Math.max(0, launched - reported) };
 }

@@ -61,6 +61,7 @@ export function buildLaunch(deps: {
     staleAfterSeconds: config.verificationStaleSeconds,
     windowName: config.ncrsWindowName,
     busySeconds: config.launchBusySeconds,
+    ncrsWaitSeconds: config.launchNcrsWaitSeconds,
     reuseTab: config.ncrsTabReuse,
   };
   const apiAccess = new ApiAccessService({

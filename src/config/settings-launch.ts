@@ -57,6 +57,14 @@ export const launchSettings = {
     default: "5",
     description: 'How long the button shows "Launching NCRS…" and stays disabled after a click.',
   }),
+  launchNcrsWaitSeconds: setting({
+    env: "LAUNCH_NCRS_WAIT_SECONDS",
+    group: "NCRS launch",
+    schema: positiveInt.max(120),
+    default: "8",
+    description:
+      'How long after a click the page waits for NCRS to answer in its tab before it says "NCRS is taking longer than usual: don\'t click again" (and records that NCRS had not answered). The button stays disabled until NCRS answers, or for a minute at most.',
+  }),
   contentDir: setting({
     env: "CONTENT_DIR",
     group: "NCRS launch",

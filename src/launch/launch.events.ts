@@ -48,7 +48,7 @@ export interface LaunchBlocked extends LaunchEventBase {
 }
 
 export interface LaunchBrowserOutcomeReported extends LaunchEventBase {
-  /** `browser.opened` or `browser.popup_blocked`. */
+  /** `browser.` and a BrowserOutcome. */
   readonly outcome: `browser.${BrowserOutcome}`;
 }
 

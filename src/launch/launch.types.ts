@@ -9,7 +9,21 @@ import type { LaunchTemplate } from "./launch-template.ts";
 export type LaunchSource = "patient_page" | "api";
 
 /** What the browser reported after the click. */
-export type BrowserOutcome = "opened" | "popup_blocked";
+/**
+ * What the page script saw after the click. `ncrs_answered`: the tab reached us and then NCRS's
+ * answer loaded in it (what NCRS showed is NCRS's and unknown to us). `ncrs_not_answered`: the tab
+ * reached us, but NCRS had not answered in it within the wait. `opened`: the tab reached us, and its
+ * load could not be watched (a reused NCRS tab already showing an NCRS page). `popup_blocked`: the
+ * tab never reached us.
+ */
+export type BrowserOutcome = "opened" | "ncrs_answered" | "ncrs_not_answered" | "popup_blocked";
+
+export const BROWSER_OUTCOMES: readonly BrowserOutcome[] = [
+  "opened",
+  "ncrs_answered",
+  "ncrs_not_answered",
+  "popup_blocked",
+];
 
 /** Who the launch was for, captured when the launch id was issued (so even a refused launch says who). */
 export interface LaunchActor extends Actor {

@@ -22,7 +22,7 @@ export function subscribeLaunchMetrics(events: Events, registry: Registry): void
   });
   const browser = new Counter({
     name: "ncrs_launch_browser_outcomes_total",
-    help: "What browsers reported after the click: opened or popup_blocked",
+    help: "What browsers reported after the click: ncrs_answered, ncrs_not_answered, opened (a reused tab) or popup_blocked",
     labelNames: ["outcome"],
     registers: [registry],
   });

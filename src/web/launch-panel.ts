@@ -21,6 +21,8 @@ export interface LaunchPanelDeps {
   readonly windowName: string;
   /** How long the button stays "Launching NCRS…" after a click. */
   readonly busySeconds: number;
+  /** How long the page waits for NCRS to answer in its tab before it says NCRS is slow. */
+  readonly ncrsWaitSeconds: number;
   /** Whether launches reuse the one named NCRS tab (or each opens its own, cut off from ours). */
   readonly reuseTab: boolean;
 }
@@ -32,6 +34,7 @@ export interface LaunchPanel {
   readonly reason: string | null;
   readonly windowName: string;
   readonly busySeconds: number;
+  readonly ncrsWaitSeconds: number;
   readonly reuseTab: boolean;
   readonly help: LaunchHelp;
 }
@@ -74,6 +77,7 @@ export async function launchPanel(
     reason,
     windowName: deps.windowName,
     busySeconds: deps.busySeconds,
+    ncrsWaitSeconds: deps.ncrsWaitSeconds,
     reuseTab: deps.reuseTab,
     help: deps.help.for(session.role?.orgCode ?? null, profile, session.authenticator),
   };

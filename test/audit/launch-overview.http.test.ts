@@ -88,4 +88,53 @@ describe.each(["sqlite", "postgres"] as const)("the launch overview on %s", (dia
     expect((await admin.get(`${stack.baseUrl}/admin/launches?period=1y`)).status).toBe(400);
     expect(testId(await overview("?period=7d"), "launched")).toBe("1");
   });
+
+  it("honest launch feedback: says which launches NCRS answered, which it had not answered within the wait, and which have no browser report", async () => {
+    const counts = async () => {
+      const body = await overview("?period=1h");
+      return Object.fromEntries(
+        [
+          "launched",
+          "browser-ncrs-answered",
+          "browser-ncrs-not-answered",
+          "browser-opened",
+          "browser-no-report",
+        ].map((id) => [id, Number(testId(body, id)?.replace(/<[^>]+>/g, ""))]),
+      );
+    };
+    const before = await counts();
+    const clinician = new HttpAgent();
+    await signIn(clinician, stack.baseUrl, { user: USERS.singleRole });
+    const launch = async (query: string, context: string, outcome: string | null) => {
+      const page = await verifiedPatientPage(clinician, stack.baseUrl, query, context);
+      const form = launchFormIn(page);
+      expect((await pressLaunch(clinician, stack.baseUrl, form?.launchId ?? "")).status).toBe(302);
+      if (outcome === null) return;
+      const reported = await clinician.request(`${stack.baseUrl}/launch/${form?.ref}/browser-outcome`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfTokenIn(page.body) },
+        body: JSON.stringify({ outcome }),
+      });
+      expect(reported.status).toBe(204);
+    };
+    await launch("999 100 0046", "RX1-000102", "ncrs_answered");
+    await launch("999 100 0038", "RX1-000103", "ncrs_not_answered");
+    await launch("999 100 0054", "RX1-000101", null);
+    const after = await counts();
+    expect(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]))).toEqual({
+      launched: 3,
+      "browser-ncrs-answered": 1,
+      "browser-ncrs-not-answered": 1,
+      "browser-opened": 0,
+      "browser-no-report": 1,
+    });
+    const body = await overview("?period=1h");
+    expect(body).toContain("what NCRS showed is not known here");
+    const link = (
+      body.match(/data-testid="browser-ncrs-not-answered"><a [^>]*href="([^"]+)"/)?.[1] ?? ""
+    ).replaceAll("&amp;", "&");
+    const records = await admin.get(new URL(link, stack.baseUrl).href);
+    const outcomes = [...records.body.matchAll(/data-testid="audit-outcome">([^<]+)</g)].map((m) => m[1]);
+    expect(outcomes).toEqual(["browser.ncrs_not_answered"]);
+  });
 });

@@ -17,7 +17,9 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
-    startStack({ env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "3", LAUNCH_BUSY_SECONDS: "2" } }),
+    startStack({
+      env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "3", LAUNCH_BUSY_SECONDS: "2", LAUNCH_NCRS_WAIT_SECONDS: "2" },
+    }),
     launchBrowser(),
   ]);
 });
@@ -62,6 +64,14 @@ async function launches(): Promise<{ nhsNumber: string; outcome: string; referer
 }
 
 /** What page scripts have reported after clicks (`opened`, `popup_blocked`). */
+async function setNcrsScenario(scenario: "slow" | "unavailable"): Promise<void> {
+  await fetch(`${stack.ncrs.origin}/_sim/scenario`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenario }),
+  });
+}
+
 function browserOutcomes(outcome: string): Promise<number> {
   return metricValue(stack.baseUrl, "ncrs_launch_browser_outcomes_total", { outcome });
 }
@@ -100,8 +110,8 @@ describe("Open in NCRS in Chromium", () => {
         }
       }),
     ).toBe("cross-origin");
-    // The page learns that its tab reached us, and reports it.
-    await expect.poll(() => browserOutcomes("opened"), { timeout: 10_000 }).toBe(1);
+    // The page saw its new tab reach us and NCRS answer in it, and reports that.
+    await expect.poll(() => browserOutcomes("ncrs_answered"), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId("popup-blocked").isHidden()).toBe(true);
     expect(page.url()).toMatch(/\/patient-context\//);
     expect(await page.getByTestId("banner-name").textContent()).toContain("HARTLEY");
@@ -147,6 +157,8 @@ describe("Open in NCRS in Chromium", () => {
       )
       .toBe("999 100 0046");
     expect(context.pages().length).toBe(tabs);
+    // A reused tab's next page cannot be told from its last: the page says only that it reached us.
+    await expect.poll(() => browserOutcomes("opened"), { timeout: 10_000 }).toBeGreaterThan(0);
   });
 
   it("works with JavaScript off", async () => {
@@ -255,6 +267,44 @@ describe("Open in NCRS in Chromium", () => {
     await signInOn(other, USERS.aal2Only, /Authenticator app/);
     const tab = await clickLaunch(page);
     expect(await tab.getByTestId("error-code").textContent()).toBe("launch.no_session");
+  });
+
+  it("honest launch feedback: with NCRS slow, the button says so and not to click again, until NCRS answers", async () => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    await setNcrsScenario("slow");
+    const before = await browserOutcomes("ncrs_not_answered");
+    const tab = page.context().waitForEvent("page");
+    await page.getByTestId("open-in-ncrs").click();
+    const status = page.getByTestId("launch-panel").getByRole("status");
+    expect(await status.textContent()).toBe("Launching NCRS…");
+    await page.getByTestId("ncrs-slow").waitFor();
+    expect(await status.textContent()).toBe("NCRS is taking longer than usual: don't click again.");
+    expect(await page.getByTestId("open-in-ncrs").isDisabled()).toBe(true);
+    await expect.poll(() => browserOutcomes("ncrs_not_answered"), { timeout: 10_000 }).toBe(before + 1);
+    // NCRS answers in the end: the page says so, and the button is back for the next launch. The
+    // slow NCRS is slow at every hop (launch, sign-in callback, role confirmation), so its first
+    // page shows after three of them.
+    await (await tab).locator("#confirm-current-role").waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => status.textContent(), { timeout: 10_000 })
+      .toBe("NCRS has now answered in its tab.");
+    expect(await page.getByTestId("ncrs-slow").isHidden()).toBe(true);
+    expect(await page.getByTestId("open-in-ncrs").isEnabled()).toBe(true);
+  }, 60_000);
+
+  it("honest launch feedback: an NCRS that answers 'not available' is recorded as answered, never as opened", async () => {
+    const page = await (await newContext()).newPage();
+    await signInOn(page);
+    await openPatient(page, "Hartley Oscar", /Select HARTLEY, Oscar/);
+    await setNcrsScenario("unavailable");
+    const [answered, opened] = [await browserOutcomes("ncrs_answered"), await browserOutcomes("opened")];
+    const ncrs = await clickLaunch(page);
+    expect(await ncrs.locator("h1").textContent()).toBe("Sorry, NCRS is not available");
+    await expect.poll(() => browserOutcomes("ncrs_answered"), { timeout: 10_000 }).toBe(answered + 1);
+    expect(await browserOutcomes("opened")).toBe(opened);
+    expect(await page.getByTestId("ncrs-slow").isHidden()).toBe(true);
   });
 
   it("shows NCRS's own page when NCRS is down (our launch is recorded)", async () => {

@@ -37,7 +37,8 @@ function safetyCaseMarked(): Marked {
         const html = Renderer.prototype.table
           .call(this, token)
           .replace("<table>", '<table class="nhsuk-table">');
-        return `<div class="nhsuk-table-container">${html}</div>`;
+        // On a narrow screen a wide table scrolls sideways; a keyboard user must be able to scroll it too.
+        return `<div class="nhsuk-table-container" tabindex="0">${html}</div>`;
       },
       link(token) {
         const [file, hash] = token.href.split("#", 2);

@@ -61,6 +61,7 @@ export async function launchOverviewRoutes(
         launchedLink: searchLink(overview, { outcome: "launched" }),
         reasons: overview.reasons.map((r) => ({ ...r, link: searchLink(overview, { outcome: r.outcome }) })),
         popupBlockedLink: searchLink(overview, { outcome: "browser.popup_blocked" }),
+        notAnsweredLink: searchLink(overview, { outcome: "browser.ncrs_not_answered" }),
         organisations: overview.organisations.map((o) => ({
           ...o,
           name: o.orgCode ?? "No organisation",

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { launchErrors } from "../../launch/launch.errors.ts";
 import type { LaunchService } from "../../launch/launch.service.ts";
-import type { BrowserOutcome } from "../../launch/launch.types.ts";
+import { BROWSER_OUTCOMES, type BrowserOutcome } from "../../launch/launch.types.ts";
 import { AppError } from "../../platform/errors.ts";
 import { platformErrors } from "../../platform/platform.errors.ts";
 import { StepFailed } from "../../platform/steps.ts";
@@ -104,7 +104,7 @@ export async function launchRoutes(app: FastifyInstance, deps: LaunchRoutesDeps)
     { config: { access: "signed_in", json: true }, preHandler: app.csrfProtection, schema: { params: REF } },
     async (request, reply) => {
       const outcome = request.body?.outcome;
-      if (outcome !== "opened" && outcome !== "popup_blocked")
+      if (!BROWSER_OUTCOMES.includes(outcome as BrowserOutcome))
         throw new AppError(launchErrors.unknown_launch);
       const session = request.session;
       if (!session) throw new AppError(launchErrors.no_session);

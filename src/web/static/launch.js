@@ -1,9 +1,10 @@
 // Enhances "Open in NCRS". The form itself opens NCRS: submitted in the click into a named window,
 // it opens the tab as quickly as a link would and pop-up blockers treat it as the user's own
 // action. This script adds what only a script can: it stops a double click launching twice, says
-// "Launching NCRS…", asks the server whether the tab reached it (a tab that never arrives was
-// blocked by the browser), shows how to allow pop-ups when it did not, reports either outcome, and
-// fetches a fresh launch id afterwards.
+// "Launching NCRS…" until NCRS has answered in its tab (or says NCRS is slow and not to click
+// again), asks the server whether the tab reached it (a tab that never arrives was blocked by the
+// browser), shows how to allow pop-ups when it did not, reports what it saw, and fetches a fresh
+// launch id afterwards.
 
 // The first check waits a second: a tab normally reaches us in a fraction of that, and checking
 // sooner would only compete with NCRS loading in it.
@@ -11,19 +12,79 @@ const FIRST_CHECK_MS = 1000;
 const POLL_MS = 500;
 // How long a launch's tab may take to reach the server before we call it blocked.
 const ARRIVAL_MS = 5000;
+// How often the NCRS tab is looked at while NCRS has not answered in it.
+const WATCH_MS = 100;
+// How long the button stays disabled, at most, while NCRS has not answered.
+const MAX_WAIT_MS = 60_000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What the NCRS tab shows, as far as this page can tell. A new tab starts on an empty page of our
+ * own origin, so it can be read until NCRS's answer replaces it; then it cannot be read (or, cut off
+ * by the opener policy, it looks closed). NCRS's answer itself, a record or an error, stays NCRS's.
+ * @returns {"waiting" | "ncrs" | "ours"}
+ */
+function tabState(tab, start) {
+  if (tab.closed) return "ncrs";
+  try {
+    const doc = tab.document;
+    return doc === start || doc.URL === "about:blank" ? "waiting" : "ours";
+  } catch {
+    return "ncrs";
+  }
+}
+
+/**
+ * Watches the NCRS tab after a click. Resolves "unwatchable" at once for a tab already on an NCRS
+ * page (a reused tab: its next page cannot be told from its last), "ncrs" once NCRS answers in it,
+ * "ours" when it shows a page of ours (a refusal), or "slow" once `waitMs` pass without an answer;
+ * after "slow" it goes on watching and calls `answered` if NCRS answers within `maxMs`.
+ */
+async function watchTab(windowName, waitMs, maxMs, answered) {
+  // The form's tab exists by now, so this finds it: it opens nothing, and navigates nothing.
+  const tab = window.open("", windowName);
+  if (!tab) return "unwatchable";
+  let start;
+  try {
+    start = tab.document;
+  } catch {
+    return "unwatchable";
+  }
+  const began = Date.now();
+  while (Date.now() - began < waitMs) {
+    const state = tabState(tab, start);
+    if (state !== "waiting") return state;
+    await sleep(WATCH_MS);
+  }
+  (async () => {
+    while (Date.now() - began < maxMs) {
+      await sleep(WATCH_MS * 5);
+      if (tabState(tab, start) !== "waiting") return answered(true);
+    }
+    answered(false);
+  })();
+  return "slow";
+}
 
 /** @param {HTMLFormElement} form */
 function enhance(form) {
   const button = form.querySelector("button");
   const status = form.querySelector("[data-role=status]");
   const blocked = document.getElementById("popup-blocked");
+  const slow = document.getElementById("ncrs-slow");
   const busyMs = Number(form.dataset.busySeconds || 5) * 1000;
+  const waitMs = Number(form.dataset.ncrsWaitSeconds || 8) * 1000;
   let busy = false;
-  // Without this script the form's rel="noopener noreferrer" cuts NCRS's tab off from this page.
-  // Our pages' Cross-Origin-Opener-Policy (same-origin) does the same when the tab reaches NCRS's
-  // origin, and Referrer-Policy: no-referrer keeps the Referer back, so rel can go: with it Chromium
-  // starts the tab in a new process, which costs the clinician about a tenth of a second a launch.
+  // Where the form still has rel="noopener noreferrer" (NCRS_TAB_REUSE=false), Chromium would start
+  // the tab in a new process, about a tenth of a second a launch, and this script could not watch
+  // it. Our Cross-Origin-Opener-Policy (same-origin) still cuts the tab off once it reaches NCRS's
+  // origin, and Referrer-Policy: no-referrer keeps the Referer back, so rel can go.
   form.removeAttribute("rel");
+
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
 
   const report = (ref, outcome) =>
     fetch(`/launch/${ref}/browser-outcome`, {
@@ -39,7 +100,7 @@ function enhance(form) {
     const deadline = Date.now() + ARRIVAL_MS;
     let wait = FIRST_CHECK_MS;
     while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait);
       wait = POLL_MS;
       const response = await fetch(`/launch/${ref}/presented`, {
         headers: { accept: "application/json" },
@@ -50,14 +111,6 @@ function enhance(form) {
       if ((await response.json()).presented) return true;
     }
     return false;
-  };
-
-  const watch = async (ref) => {
-    const outcome = await arrived(ref).catch(() => null);
-    if (outcome === null) return;
-    if (blocked) blocked.hidden = outcome;
-    if (!outcome) blocked?.focus();
-    report(ref, outcome ? "opened" : "popup_blocked");
   };
 
   // After a launch the id is spent: fetch a new one so the next click is a new, audited launch.
@@ -73,6 +126,54 @@ function enhance(form) {
     return true;
   };
 
+  const ready = async (message) => {
+    const renewed = await renew().catch(() => false);
+    busy = false;
+    button.disabled = !renewed;
+    button.removeAttribute("aria-disabled");
+    say(renewed ? message : "Reload the page to open NCRS again.");
+  };
+
+  // What happened after the click, told to the user and to the server once. Resolves when the
+  // button may be used again.
+  const follow = (ref) =>
+    new Promise((done) => {
+      const onLate = (answeredLate) => {
+        if (slow) slow.hidden = true;
+        done(answeredLate ? "NCRS has now answered in its tab." : "");
+      };
+      const watching = watchTab(
+        form.dataset.windowName ?? "",
+        waitMs,
+        Math.max(waitMs, MAX_WAIT_MS),
+        onLate,
+      ).catch(() => "unwatchable");
+      watching.then((state) => {
+        if (state !== "slow") return;
+        say("NCRS is taking longer than usual: don't click again.");
+        if (slow) {
+          slow.hidden = false;
+          slow.focus();
+        }
+      });
+      (async () => {
+        const reached = await arrived(ref).catch(() => null);
+        const state = await watching;
+        // A tab that never reached us was blocked, or failed on its way: NCRS cannot be in it.
+        if (reached === false) {
+          if (blocked) {
+            blocked.hidden = false;
+            blocked.focus();
+          }
+          report(ref, "popup_blocked");
+        } else if (reached !== null && state !== "ours") {
+          const outcome = { ncrs: "ncrs_answered", slow: "ncrs_not_answered", unwatchable: "opened" }[state];
+          report(ref, outcome);
+        }
+        if (state !== "slow") done("");
+      })();
+    });
+
   form.addEventListener("submit", (event) => {
     if (busy) {
       event.preventDefault();
@@ -83,16 +184,13 @@ function enhance(form) {
     const ref = form.dataset.ref;
     button.disabled = true;
     button.setAttribute("aria-disabled", "true");
-    if (status) status.textContent = "Launching NCRS…";
+    say("Launching NCRS…");
     if (blocked) blocked.hidden = true;
-    watch(ref);
+    if (slow) slow.hidden = true;
     setTimeout(async () => {
-      const renewed = await renew().catch(() => false);
-      busy = false;
-      button.disabled = !renewed;
-      button.removeAttribute("aria-disabled");
-      if (status) status.textContent = renewed ? "" : "Reload the page to open NCRS again.";
-    }, busyMs);
+      const [message] = await Promise.all([follow(ref), sleep(busyMs)]);
+      await ready(message);
+    }, 0);
   });
 }
 
