@@ -34,7 +34,9 @@ describe("security headers", () => {
     expect(headers.get("referrer-policy")).toBe("no-referrer");
     expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
     expect(headers.get("x-content-type-options")).toBe("nosniff");
-    expect(headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    // NCRS_TAB_REUSE is on by default: pages let the launch page reach the NCRS tab they opened
+    // (test/launch/ncrs-tab.http.test.ts covers reuse off, which sends same-origin).
+    expect(headers.get("cross-origin-opener-policy")).toBe("same-origin-allow-popups");
     expect(headers.get("cross-origin-resource-policy")).toBe("same-origin");
     expect(headers.get("origin-agent-cluster")).toBe("?1");
     expect(headers.get("x-permitted-cross-domain-policies")).toBe("none");
