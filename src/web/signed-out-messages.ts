@@ -3,6 +3,11 @@ export interface SignedOutMessage {
   readonly kind: "logout" | "ended";
   readonly heading: string;
   readonly body: string;
+  /**
+   * A newer sign-in in this browser carries on (a sign-in or change of role in another tab): the
+   * page offers "Continue" even if that sign-in's cookie has not reached this tab yet.
+   */
+  readonly continues?: true;
 }
 
 const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
@@ -55,6 +60,7 @@ const MESSAGES: Readonly<Record<string, SignedOutMessage>> = {
     kind: "ended",
     heading: "This page belonged to your earlier sign-in",
     body: "You signed in again or changed role in another tab or window, so this page was closed. Continue with your new sign-in.",
+    continues: true,
   },
 };
 

@@ -161,6 +161,17 @@ describe("log out, change role and the next user", () => {
     expect(auth.some((s) => s.selected_roleid === "555000000202")).toBe(true);
   });
 
+  it("offers a tab whose session was replaced 'Continue', even before the new session's cookie reaches it", async () => {
+    // The replaced tab is told at once, which can be before the other tab's sign-in has set its
+    // cookie: sending it to log in again would start a third sign-in and replace the second.
+    const replaced = await new HttpAgent().get(`${stack.baseUrl}/signed-out?reason=replaced`);
+    expect(replaced.body).toContain('data-testid="continue"');
+    expect(replaced.body).not.toContain('data-testid="login"');
+    const ended = await new HttpAgent().get(`${stack.baseUrl}/signed-out?reason=backchannel_logout`);
+    expect(ended.body).toContain('data-testid="login"');
+    expect(ended.body).not.toContain('data-testid="continue"');
+  });
+
   it("keeps one session per user when configured: signing in elsewhere ends the first", async () => {
     const laptop = new HttpAgent();
     const ward = new HttpAgent();

@@ -102,7 +102,9 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionRoutesDep
       return reply.page("signed-out", {
         signedOut: message,
         loginHref: `/auth/login${returnTo ? `?${new URLSearchParams({ return_to: returnTo })}` : ""}`,
-        stillSignedIn: request.session !== null,
+        // The tab is told the moment its session is replaced, which can be before the new
+        // session's cookie has arrived from the other tab's sign-in: "Continue" is offered then too.
+        stillSignedIn: request.session !== null || message?.continues === true,
         // This page follows no session: it is what a tab shows once its own has ended.
         idle: null,
         broadcastSignedOut: request.query.reason === "logout",
