@@ -25,7 +25,7 @@ const failure = (meaning: string): OutcomeDefinition => ({ kind: "failure", mean
 export const OUTCOMES = {
   success: success("The action completed."),
   started: success("A multi-step action began (for example, a sign-in was sent to CIS2)."),
-  failed: failure("The action failed; `details.code` names the error from our catalogue."),
+  failed: failure("The action failed; the record's details give the error's code from our catalogue."),
   rejected: blocked("A request was refused as invalid (for example, a back-channel logout token)."),
   signed_in: success("The user signed in with CIS2 and a session started."),
   role_changed: success("The user changed role at CIS2 and a new session started in it."),

@@ -155,6 +155,32 @@ describe.each(["sqlite", "postgres"] as const)("audit trail over HTTP on %s", (d
     expect(page.body).toContain("Amelia Hart");
   });
 
+  it("lists outcomes under headings, in words with the code after, without markup, and keeps the one chosen", async () => {
+    const form = await admin.get(`${stack.baseUrl}/admin/audit`);
+    const list = form.body.match(/<select[^>]*id="outcome"[^>]*>([\s\S]*?)<\/select>/)?.[1] ?? "";
+    const groups = [...list.matchAll(/<optgroup label="([^"]+)">([\s\S]*?)<\/optgroup>/g)];
+    expect(groups.map((g) => g[1])).toContain("Launches into NCRS");
+    expect(groups.length).toBeGreaterThan(4);
+    const launches = groups.find((g) => g[1] === "Launches into NCRS")?.[2] ?? "";
+    expect(launches).toMatch(
+      /<option value="blocked\.unverified">Launch refused: the NHS number is not verified against PDS \(blocked\.unverified\)<\/option>/,
+    );
+    // Every code once, no markup in the words (the README's backticks once showed through).
+    const values = [...list.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    expect(values.filter((v) => v === "failed")).toHaveLength(1);
+    expect(new Set(values).size).toBe(values.length);
+    expect(list).not.toContain("`");
+    expect(list).not.toContain(" — ");
+    const results = await admin.follow(
+      await admin.postForm(`${stack.baseUrl}/admin/audit`, {
+        _csrf: csrfTokenIn(form.body),
+        outcome: "signed_in",
+      }),
+    );
+    expect(results.body).toMatch(/<option value="signed_in" selected>/);
+    expect(results.body).toContain('data-testid="audit-record"');
+  });
+
   it("names organisations beside their ODS codes where a sign-in told us the name", async () => {
     const form = await admin.get(`${stack.baseUrl}/admin/audit`);
     const results = await admin.follow(

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { auditErrors } from "../../audit/audit.errors.ts";
 import type { AuditCheckpoints, ProofProblem } from "../../audit/audit-checkpoints.service.ts";
 import type { AuditExport } from "../../audit/audit-export.service.ts";
+import { OUTCOME_GROUPS } from "../../audit/audit-outcome-groups.ts";
 import { OUTCOMES } from "../../audit/audit-outcomes.ts";
 import type { RawAuditQuery } from "../../audit/audit-query.ts";
 import { QUERY_FIELDS } from "../../audit/audit-query.ts";
@@ -67,9 +68,13 @@ const resultsSchema = {
 } as const;
 type ResultsQuery = { Querystring: Record<string, string | undefined> };
 
-const OUTCOME_OPTIONS = Object.entries(OUTCOMES).map(([code, d]) => ({
-  value: code,
-  text: `${code} — ${d.meaning}`,
+/** The outcome list under its headings, each option its meaning in words with the code after it. */
+const OUTCOME_GROUP_OPTIONS = OUTCOME_GROUPS.map((group) => ({
+  heading: group.heading,
+  options: group.codes.map((code) => ({
+    value: code,
+    text: `${OUTCOMES[code].meaning.replace(/\.$/, "")} (${code})`,
+  })),
 }));
 const TYPE_OPTIONS = DOMAIN_EVENT_NAMES.map((name) => ({ value: name, text: name }));
 
@@ -221,7 +226,7 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditRoutesDeps): 
       result,
       orgNames: await orgNamesFor(result?.records ?? []),
       searchExpired: expired,
-      outcomes: OUTCOME_OPTIONS,
+      outcomeGroups: OUTCOME_GROUP_OPTIONS,
       types: TYPE_OPTIONS,
       exportMaxDays: deps.exportMaxDays,
       navigationCurrent: "audit",
