@@ -87,7 +87,7 @@ describe("the session's end reaches every open page", () => {
     await second.getByLabel(new RegExp(`\\(${USERS.singleRole}\\)`)).check();
     await second.getByLabel(/Security key/).check();
     await second.getByRole("button", { name: "Continue" }).click();
-    await second.waitForURL(/\/home$/);
+    await second.waitForURL(/\/home\?role_changed=1$/);
     await emptied(first, /earlier sign-in/, /changed role/, /HARTLEY/);
     await context.close();
   });
