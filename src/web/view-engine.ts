@@ -2,6 +2,7 @@
  * Nunjucks on the NHS design system's templates. `reply.page()` renders a page with what every
  * page needs: the CSP nonce, a CSRF token, the signed-in user's header details and the idle timer.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import view from "@fastify/view";
@@ -78,7 +79,12 @@ function layoutContext(request: FastifyRequest, reply: FastifyReply, options: Vi
       : null,
     idle:
       session && request.idleExpiresAt
-        ? { expiresAt: request.idleExpiresAt.toISOString(), warningSeconds: options.idleWarningSeconds }
+        ? {
+            expiresAt: request.idleExpiresAt.toISOString(),
+            warningSeconds: options.idleWarningSeconds,
+            // Names the session to this browser's other tabs without revealing it (session-watch.js).
+            sessionTag: createHash("sha256").update(session.id).digest("base64url").slice(0, 16),
+          }
         : null,
   };
 }

@@ -166,6 +166,9 @@ describe("signing in in Chromium", () => {
     await second.getByTestId("continue").click();
     await second.waitForURL(`${stack.baseUrl}/home`);
     expect(await second.getByTestId("account-name").textContent()).toBe("Amelia Hart");
+    // The replaced tab told this browser's tabs of its end; the newer session's tab stays put.
+    expect(first.url()).toBe(`${stack.baseUrl}/home`);
+    expect(await first.getByTestId("account-name").textContent()).toBe("Amelia Hart");
   }, 60_000);
 
   it("shows a second user on the same browser nothing of the first", async () => {

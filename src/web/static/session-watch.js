@@ -8,6 +8,8 @@ const CHANNEL = "ncrs-session";
 const POLL_MS = 3000;
 
 let leaving = false;
+/** This page's session, as the page names it to the browser's other tabs (never the session id). */
+let sessionTag = null;
 const channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
 
 /** A log-out this tab did not ask for was done in another tab or window. */
@@ -17,7 +19,9 @@ const elsewhere = (reason) => (reason === "logout" ? "logout_elsewhere" : reason
 export function endPage(reason, { tell = true } = {}) {
   if (leaving) return;
   leaving = true;
-  if (tell) channel?.postMessage({ type: "ended", reason: elsewhere(reason) });
+  // Only tabs of the same session follow: a session replaced by a newer sign-in in another tab
+  // must not take the newer session's tabs with it.
+  if (tell) channel?.postMessage({ type: "ended", reason: elsewhere(reason), tag: sessionTag });
   const returnTo = location.pathname + location.search;
   const notice = document.createElement("main");
   notice.className = "nhsuk-width-container nhsuk-main-wrapper";
@@ -41,20 +45,25 @@ function poll() {
   return setInterval(check, POLL_MS);
 }
 
-/** On the page a log-out lands on: tells this browser's other tabs, which empty themselves at once. */
+/**
+ * On the page a log-out lands on: tells this browser's other tabs, which empty themselves at once
+ * (a log-out ends the session every signed-in tab of this browser is in).
+ */
 export function announceSignedOut() {
   channel?.postMessage({ type: "ended", reason: "logout_elsewhere" });
 }
 
 /** Follows this page's session; call on signed-in pages only. */
 export function watchSession() {
+  sessionTag = document.getElementById("idle-warning")?.dataset.sessionTag || null;
   // The tab that logs out goes on to the page that says it did; that page tells the other tabs.
   for (const form of document.querySelectorAll('form[action="/auth/logout"]'))
     form.addEventListener("submit", () => {
       leaving = true;
     });
   channel?.addEventListener("message", (event) => {
-    if (event.data?.type === "ended") endPage(event.data.reason, { tell: false });
+    const { type, reason, tag } = event.data ?? {};
+    if (type === "ended" && (!tag || tag === sessionTag)) endPage(reason, { tell: false });
   });
   // A page brought back from the back-forward cache is fetched again, so the server decides.
   window.addEventListener("pageshow", (event) => {
