@@ -39,6 +39,7 @@ import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 import { sealStoredNhsNumbers } from "./storage/seal-stored-nhs-numbers.ts";
 import { registerAssets, stylesheet } from "./web/assets.ts";
+import { ContextTokens } from "./web/context-token.ts";
 import { errorPageData } from "./web/error-page.ts";
 import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
@@ -238,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     database,
     searchTokens: new SealedTokens(cookieSecret, "patient-search"),
     auditSearchTokens: new SealedTokens(cookieSecret, "audit-search"),
+    contextTokens: new ContextTokens(new SealedTokens(cookieSecret, "patient-context")),
   });
 
   const housekeeping = new Housekeeping({

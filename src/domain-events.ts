@@ -22,6 +22,7 @@ import type {
   LaunchRequested,
 } from "./launch/launch.events.ts";
 import type {
+  PatientContextReceived,
   PatientNationalChangeApplied,
   PatientRekeyed,
   PatientSelected,
@@ -49,6 +50,7 @@ export interface DomainEvents extends EventsDomainEvents {
   "patient.verification_failed": PatientVerificationFailed;
   "patient.rekeyed": PatientRekeyed;
   "patient.national_change_applied": PatientNationalChangeApplied;
+  "patient_context.received": PatientContextReceived;
   "launch.requested": LaunchRequested;
   "launch.redirected": LaunchRedirected;
   "launch.blocked": LaunchBlocked;
@@ -75,6 +77,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "patient.verification_failed",
   "patient.rekeyed",
   "patient.national_change_applied",
+  "patient_context.received",
   "launch.requested",
   "launch.redirected",
   "launch.blocked",

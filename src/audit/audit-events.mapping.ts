@@ -112,6 +112,16 @@ const VERIFICATION_OUTCOMES = {
   pds_unavailable: "upstream.unavailable",
 } as const satisfies Record<DomainEvents["patient.verification_failed"]["outcome"], OutcomeCode>;
 
+const HANDOVER_OUTCOMES = {
+  verified: "handover.verified",
+  needs_confirmation: "handover.needs_confirmation",
+  superseded: "verification.superseded",
+  invalidated: "verification.invalidated",
+  not_found: "verification.not_found",
+  unavailable: "upstream.unavailable",
+  refused: "handover.refused",
+} as const satisfies Record<DomainEvents["patient_context.received"]["status"], OutcomeCode>;
+
 const BACKCHANNEL_OUTCOMES = {
   ended: "success",
   unknown_session: "ignored.unknown_session",
@@ -198,6 +208,26 @@ export const AUDIT_MAPPINGS: AuditMappings = {
       pdsVersion: e.pdsVersion,
       updatedLocalDetails: e.updatedLocalDetails,
       // Field names only (details are flat scalars): "name,birthDate" when confirmed despite them.
+      identityDifferences: e.identityDifferences.join(","),
+      basis: e.basis,
+    },
+  }),
+  "patient_context.received": (e) => ({
+    ...actor(e),
+    outcome: HANDOVER_OUTCOMES[e.status],
+    correlationId: e.correlationId,
+    nhsNumber: e.nhsNumber,
+    source: `handover-${e.source}`,
+    details: {
+      handoverSource: e.source,
+      apiClientId: e.clientId,
+      encounter: e.encounter,
+      patientId: e.patientId,
+      contextId: e.contextId,
+      code: e.problem,
+      createdPatient: e.createdPatient,
+      // Field names only, never values.
+      localDifferences: e.localDifferences.join(","),
       identityDifferences: e.identityDifferences.join(","),
     },
   }),

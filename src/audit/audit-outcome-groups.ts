@@ -41,6 +41,10 @@ export const OUTCOME_GROUPS: readonly OutcomeGroup[] = [
     ],
   },
   {
+    heading: "Hand-overs from point-of-care systems",
+    codes: ["handover.verified", "handover.needs_confirmation", "handover.refused"],
+  },
+  {
     heading: "Launches into NCRS",
     codes: [
       "requested",

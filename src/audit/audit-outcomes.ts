@@ -49,6 +49,15 @@ export const OUTCOMES = {
   "verification.invalidated": blocked("PDS says the NHS number has been invalidated."),
   "verification.not_found": blocked("PDS has no record for the NHS number."),
   rekeyed: success("The local record was moved to the surviving NHS number."),
+  "handover.verified": success(
+    "A point-of-care system handed a patient over and the details agreed with PDS, so the NHS number is verified.",
+  ),
+  "handover.needs_confirmation": success(
+    "A point-of-care system handed a patient over; the details differ from PDS, so the user must confirm first.",
+  ),
+  "handover.refused": blocked(
+    "A point-of-care system's hand-over of a patient was refused; the record's details give the error's code.",
+  ),
   requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
   "browser.opened": success(

@@ -8,19 +8,23 @@ import { noAccessToken, staticAccessToken } from "../national/pds/access-token.t
 import { PdsClient } from "../national/pds/pds-client.ts";
 import type { DemographicsService } from "../patients/national-patient.ts";
 import { PatientContextService } from "../patients/patient-context.service.ts";
+import { PatientHandoverService } from "../patients/patient-handover.service.ts";
 import { PatientIndexService } from "../patients/patient-index.service.ts";
 import { VerificationService } from "../patients/verification.service.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import type { Database } from "../storage/database.ts";
+import { SqlHandoverRequestRepository } from "../storage/handover-request.repository.ts";
 import { SqlPatientRepository } from "../storage/patient.repository.ts";
 import { SqlPatientContextRepository, SqlPdsCheckRepository } from "../storage/patient-context.repository.ts";
+import { SqlSystemIdentifierRepository } from "../storage/patient-identifier.repository.ts";
 
 export interface Patients {
   readonly demographics: DemographicsService;
   readonly index: PatientIndexService;
   readonly contexts: PatientContextService;
   readonly verification: VerificationService;
+  readonly handover: PatientHandoverService;
   readonly repository: SqlPatientRepository;
 }
 
@@ -73,11 +77,22 @@ export function buildPatients(deps: {
     clock,
     checkTtlSeconds: config.pdsCheckTtlSeconds,
   });
+  const handover = new PatientHandoverService({
+    patients: repository,
+    identifiers: new SqlSystemIdentifierRepository(database.db),
+    requests: new SqlHandoverRequestRepository(database.db),
+    contexts,
+    verification,
+    events,
+    clock,
+    staleAfterSeconds: config.verificationStaleSeconds,
+  });
   return {
     demographics,
     index: new PatientIndexService({ patients: repository, clock }),
     contexts,
     verification,
+    handover,
     repository,
   };
 }

@@ -15,6 +15,7 @@ import type { SealedTokens } from "../platform/sealed-token.ts";
 import type { Database } from "../storage/database.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
+import type { ContextTokens } from "../web/context-token.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -26,6 +27,7 @@ import { launchApiRoutes } from "../web/routes/launch-api.routes.ts";
 import { launchOverviewRoutes } from "../web/routes/launch-overview.routes.ts";
 import { notificationRoutes } from "../web/routes/notifications.routes.ts";
 import { oauthRoutes } from "../web/routes/oauth.routes.ts";
+import { patientContextRoutes } from "../web/routes/patient-contexts.routes.ts";
 import { patientRoutes } from "../web/routes/patients.routes.ts";
 import { sessionRoutes } from "../web/routes/session.routes.ts";
 import { startRoutes } from "../web/routes/start.routes.ts";
@@ -54,6 +56,8 @@ export interface RouteDeps {
   readonly version: string;
   /** Seals patient searches for their results addresses. */
   readonly searchTokens: SealedTokens;
+  /** For the embeddable button: a handed-over patient's context, sealed. */
+  readonly contextTokens: ContextTokens;
   /** Seals audit searches for their results addresses. */
   readonly auditSearchTokens: SealedTokens;
   /** Counts requests refused for too many anonymous refusals from one address. */
@@ -117,6 +121,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     reuseTab: config.ncrsTabReuse,
   });
   await app.register(launchApiRoutes, { launches: launch.launches });
+  await app.register(patientContextRoutes, {
+    handover: patients.handover,
+    contextTokens: deps.contextTokens,
+    publicUrl: config.publicUrl,
+  });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,

@@ -13,6 +13,8 @@ export interface Provenance {
   readonly recordedAt: Date;
   /** The PDS `versionId` the value came from, when it came from PDS. */
   readonly pdsVersion: string | null;
+  /** The point-of-care system (API client id) that sent a local value in a hand-over. */
+  readonly sentBy?: string;
 }
 
 export interface Recorded<T> {

@@ -20,7 +20,11 @@ export interface PatientVerified extends Actor {
    * the same person despite them; empty when all agreed.
    */
   readonly identityDifferences: readonly string[];
+  readonly basis: VerificationBasis;
 }
+
+/** Who decided a verification: the user, or a hand-over whose details agreed with PDS's throughout. */
+export type VerificationBasis = "user_confirmed" | "handover_match";
 
 export type VerificationFailure = "mismatch" | "superseded" | "invalidated" | "not_found" | "pds_unavailable";
 
@@ -54,4 +58,38 @@ export interface PatientNationalChangeApplied {
     | "restricted"
   )[];
   readonly pdsVersion: number | null;
+}
+
+/** Where a patient reached us from: our own search, or a point-of-care system's hand-over. */
+export type HandoverSource = "api" | "signed_launch" | "embed" | "ui";
+
+/** What the checks of a hand-over found; `refused` when it was refused before any patient was chosen. */
+export type HandoverStatus =
+  | "verified"
+  | "needs_confirmation"
+  | "superseded"
+  | "invalidated"
+  | "not_found"
+  | "unavailable"
+  | "refused";
+
+/** A point-of-care system handed a patient over (or tried to). */
+export interface PatientContextReceived extends Actor {
+  readonly correlationId: string;
+  readonly source: HandoverSource;
+  /** The API client that sent it. */
+  readonly clientId: string;
+  readonly encounter: string | null;
+  readonly patientId: string | null;
+  readonly contextId: string | null;
+  readonly nhsNumber: NhsNumber | null;
+  readonly status: HandoverStatus;
+  /** For a refusal, the error code from our catalogue. */
+  readonly problem: string | null;
+  /** Whether the hand-over added the patient to the local index. */
+  readonly createdPatient: boolean;
+  /** Fields (names, not values) where what was sent differs from the local record, which was kept. */
+  readonly localDifferences: readonly string[];
+  /** Identifying fields (names) where what was sent differs from PDS. */
+  readonly identityDifferences: readonly string[];
 }

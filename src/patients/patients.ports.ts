@@ -47,6 +47,42 @@ export interface PatientRepository {
   rekey(id: string, from: NhsNumber, to: NhsNumber, state: VerificationState, at: Date): Promise<boolean>;
 }
 
+/** A point-of-care system's own identifier for a local patient (an MRN in its `system`). */
+export interface SystemIdentifierLink {
+  readonly system: string;
+  readonly value: string;
+  readonly patientId: string;
+  /** The API client that first sent it. */
+  readonly clientId: string;
+  readonly at: Date;
+}
+
+export interface SystemIdentifierRepository {
+  /** The local patient this identifier names, if any. */
+  find(system: string, value: string): Promise<string | undefined>;
+  /** Links the identifier unless it already names a patient; returns the patient it names now. */
+  link(link: SystemIdentifierLink): Promise<string>;
+}
+
+/** What one hand-over made, kept by its Idempotency-Key (a digest) for a replay to answer the same. */
+export interface HandoverRecord {
+  readonly sessionId: string;
+  readonly keyHash: string;
+  readonly requestHash: string;
+  readonly contextId: string;
+  readonly checkId: string | null;
+  readonly status: string;
+  readonly at: Date;
+  readonly expiresAt: Date;
+}
+
+export interface HandoverRequestRepository {
+  /** The unexpired record of this key in this session, if any. */
+  find(sessionId: string, keyHash: string, now: Date): Promise<HandoverRecord | undefined>;
+  /** Keeps the record unless the key was used meanwhile; returns the record that stands. */
+  save(record: HandoverRecord): Promise<HandoverRecord>;
+}
+
 export interface PatientContext {
   readonly id: string;
   readonly sessionId: string;

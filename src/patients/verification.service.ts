@@ -19,6 +19,7 @@ import type { Patient, Provenance, VerificationState } from "./patient.types.ts"
 import { type ComparisonRow, comparePatient, identityDifferences } from "./patient-comparison.ts";
 import type { PatientContextService } from "./patient-context.service.ts";
 import { patientErrors } from "./patients.errors.ts";
+import type { VerificationBasis } from "./patients.events.ts";
 import type { CheckDecision, PatientRepository, PdsCheck, PdsCheckRepository } from "./patients.ports.ts";
 
 export interface VerificationDeps {
@@ -39,6 +40,8 @@ export interface CheckView {
   readonly replacement: readonly ReplacementRow[];
   /** Whether PDS's record holds enough (name, date of birth, gender) to be confirmed as a match. */
   readonly confirmable: boolean;
+  /** Whether the local record agrees with PDS's on name, date of birth and gender. */
+  readonly identityAgrees: boolean;
 }
 
 const MAX_REASON = 200;
@@ -93,22 +96,29 @@ export class VerificationService {
     const { patient } = await this.#deps.contexts.current(session, contextId);
     const check = await this.#checkFor(session, contextId, checkId);
     const national = check.national;
+    const rows = national ? comparePatient(patient, national) : [];
     return {
       check,
       patient,
-      rows: national ? comparePatient(patient, national) : [],
+      rows,
+      identityAgrees: national !== null && identityDifferences(rows).length === 0,
       replacement: national ? replacementOf(patient, national, this.#deps.clock.now()).rows : [],
       confirmable: national !== null && confirmable(national),
     };
   }
 
-  /** The user confirms the details match: the NHS number is verified against this PDS version. */
+  /**
+   * The user confirms the details match: the NHS number is verified against this PDS version.
+   * `basis` says who decided: the user on the confirmation page, or a hand-over whose details (as
+   * sent and as held) agreed with PDS's (patient-handover.service.ts).
+   */
   async confirm(
     session: Session,
     contextId: string,
     checkId: string,
     updateLocal: boolean,
     correlationId: string,
+    basis: VerificationBasis = "user_confirmed",
   ): Promise<void> {
     const { patient, check, national } = await this.#decidable(session, contextId, checkId, "found");
     // A record without a name, birth date or gender cannot be told apart from someone else's.
@@ -144,6 +154,7 @@ export class VerificationService {
       pdsVersion: national.versionId,
       updatedLocalDetails: updateLocal,
       identityDifferences: differences,
+      basis,
     });
   }
 

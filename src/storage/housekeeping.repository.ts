@@ -95,6 +95,7 @@ export class SqlOperationalRecords implements OperationalRecords {
       };
       await trx.deleteFrom("api_tokens").where("session_id", "in", ids).execute();
       await trx.deleteFrom("api_grants").where("session_id", "in", ids).execute();
+      await trx.deleteFrom("handover_requests").where("session_id", "in", ids).execute();
       return {
         launchIds: await deleted("launch_intents"),
         pdsChecks: await deleted("pds_checks"),

@@ -15,6 +15,7 @@ import * as sortedByFamilyName from "./migrations/0008-patients-sorted-by-family
 import * as apiAccess from "./migrations/0009-api-access.ts";
 import * as launchApiClient from "./migrations/0010-launch-api-client.ts";
 import * as nhsNumbersAtRest from "./migrations/0011-nhs-numbers-at-rest.ts";
+import * as patientHandover from "./migrations/0012-patient-handover.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0009-api-access": apiAccess,
   "0010-launch-api-client": launchApiClient,
   "0011-nhs-numbers-at-rest": nhsNumbersAtRest,
+  "0012-patient-handover": patientHandover,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

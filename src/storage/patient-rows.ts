@@ -45,6 +45,7 @@ export function demographicRows(
         source: p.source,
         recorded_at: p.recordedAt.getTime(),
         pds_version: p.pdsVersion,
+        sent_by: p.sentBy ?? null,
       },
     ];
   });
@@ -61,6 +62,7 @@ function toDemographics(rows: readonly Selectable<PatientDemographicsTable>[]): 
         source: row.source as "local" | "pds",
         recordedAt: new Date(row.recorded_at),
         pdsVersion: row.pds_version,
+        ...(row.sent_by ? { sentBy: row.sent_by } : {}),
       },
     };
   }

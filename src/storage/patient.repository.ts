@@ -249,6 +249,7 @@ export class SqlPatientRepository implements PatientRepository {
             source: row.source,
             recorded_at: row.recorded_at,
             pds_version: row.pds_version,
+            sent_by: row.sent_by,
           }),
         )
         .execute();

@@ -104,6 +104,29 @@ export interface PatientDemographicsTable {
   source: string;
   recorded_at: number;
   pds_version: string | null;
+  /** The API client that sent a local value in a hand-over; null for other local values and PDS's. */
+  sent_by: string | null;
+}
+
+/** What a hand-over made, by its Idempotency-Key (digest), so the same request gives the same answer. */
+export interface HandoverRequestsTable {
+  session_id: string;
+  key_hash: string;
+  request_hash: string;
+  context_id: string;
+  check_id: string | null;
+  status: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A point-of-care system's own identifier for a local patient (an MRN in its `system`). */
+export interface PatientSystemIdentifiersTable {
+  system: string;
+  value: string;
+  patient_id: string;
+  client_id: string;
+  created_at: number;
 }
 
 export interface PatientContextsTable {
@@ -244,6 +267,8 @@ export interface DatabaseSchema extends EventsSchema {
   patients: PatientsTable;
   patient_superseded_numbers: PatientSupersededNumbersTable;
   patient_demographics: PatientDemographicsTable;
+  patient_system_identifiers: PatientSystemIdentifiersTable;
+  handover_requests: HandoverRequestsTable;
   api_grants: ApiGrantsTable;
   api_tokens: ApiTokensTable;
   patient_contexts: PatientContextsTable;

@@ -42,7 +42,7 @@ describe.each(dialects)("sealing NHS numbers stored in clear on %s", (dialect) =
 
   async function upgraded(counts: ClearRowCounts): Promise<ClearRows> {
     const rows = await seedClearRows(database, counts);
-    expect(await migrateToLatest(database)).toEqual(["0011-nhs-numbers-at-rest"]);
+    expect((await migrateToLatest(database))[0]).toBe("0011-nhs-numbers-at-rest");
     return rows;
   }
 

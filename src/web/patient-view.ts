@@ -116,7 +116,9 @@ function source(p: Provenance | undefined): string {
   if (!p) return "";
   return p.source === "pds"
     ? `From PDS${p.pdsVersion ? ` (version ${p.pdsVersion})` : ""}, ${formatDateTime(p.recordedAt)}`
-    : "Local record";
+    : p.sentBy
+      ? `Sent by ${p.sentBy}, ${formatDateTime(p.recordedAt)}`
+      : "Local record";
 }
 
 /** Summary-list rows of the patient's details, each with its source. */

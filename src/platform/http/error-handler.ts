@@ -69,6 +69,48 @@ export function wantsJson(request: FastifyRequest): boolean {
   return !accept.includes("text/html") && (accept.includes("json") || accept === "" || accept === "*/*");
 }
 
+/** Whether the caller asked for FHIR (a FHIR client sends Accept: application/fhir+json). */
+export function wantsFhir(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? "").includes("application/fhir+json");
+}
+
+/** FHIR's issue type for each status we refuse with. */
+const FHIR_ISSUE_CODES: Readonly<Record<number, string>> = {
+  400: "invalid",
+  401: "login",
+  403: "forbidden",
+  404: "not-found",
+  405: "not-supported",
+  409: "conflict",
+  413: "too-costly",
+  415: "not-supported",
+  422: "processing",
+  429: "throttled",
+};
+
+/** The refusal as a FHIR R4 OperationOutcome: our stable code in `details`, the reference too. */
+export function operationOutcomeOf(error: AppError, correlationId: string) {
+  const path = error.details?.["path"];
+  return {
+    resourceType: "OperationOutcome",
+    issue: [
+      {
+        severity: error.status >= 500 ? "fatal" : "error",
+        code: FHIR_ISSUE_CODES[error.status] ?? (error.status >= 500 ? "transient" : "invalid"),
+        details: {
+          coding: [{ system: ERROR_CODE_SYSTEM, code: error.code, display: error.definition.title }],
+          text: error.definition.message,
+        },
+        diagnostics: `correlationId ${correlationId}`,
+        ...(typeof path === "string" ? { expression: [path] } : {}),
+      },
+    ],
+  };
+}
+
+/** Where our error codes are defined, as a FHIR coding system. */
+export const ERROR_CODE_SYSTEM = "urn:ncrs-connect:error-code";
+
 export function registerErrorHandling(app: FastifyInstance, renderPage: ErrorPageRenderer): void {
   app.setErrorHandler(async (error, request, reply) => {
     const appError = toAppError(error);
@@ -103,6 +145,9 @@ async function sendError(
   const correlationId = request.correlationId;
   reply.code(error.status).header("cache-control", "no-store");
   if (error.status === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", "60");
+  if (wantsFhir(request)) {
+    return reply.type("application/fhir+json").send(operationOutcomeOf(error, correlationId));
+  }
   if (wantsJson(request)) {
     return reply.type("application/json").send({
       error: { code: error.code, message: error.definition.message, ...(error.details ?? {}) },

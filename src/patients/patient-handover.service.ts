@@ -1,0 +1,364 @@
+/**
+ * A point-of-care system hands over the patient its user already chose: a FHIR R4 Patient, read by
+ * fhir-patient.ts, becomes a patient context of the user's session bound to the system's window,
+ * checked with PDS. The system's own identifier finds the same local patient every time; a new one
+ * is added with what was sent (marked as sent by that system); an existing one keeps its details
+ * (differences are reported and recorded, never written over). Whether the user must confirm is
+ * the same rule as the confirmation page's: only a record that agrees with PDS on name, date of
+ * birth and gender, both as sent and as held, is verified without asking.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import type { Events } from "../domain-events.ts";
+import type { Session } from "../identity/identity.types.ts";
+import { actorOf } from "../identity/session.service.ts";
+import type { Clock } from "../platform/clock.ts";
+import { AppError } from "../platform/errors.ts";
+import { type HandedOverPatient, type PatientProblem, readFhirPatient } from "./fhir-patient.ts";
+import { handoverErrors } from "./handover.errors.ts";
+import {
+  type ComparedHandover,
+  compareHandover,
+  localDifferences,
+  type SentComparison,
+  sentAgreesWith,
+} from "./handover-comparison.ts";
+import type { NationalPatient } from "./national-patient.ts";
+import type { NhsNumber } from "./nhs-number.ts";
+import { isVerifiedNow, type Patient, type Provenance } from "./patient.types.ts";
+import type { PatientContextService } from "./patient-context.service.ts";
+import type { HandoverSource, HandoverStatus } from "./patients.events.ts";
+import type {
+  HandoverRequestRepository,
+  PatientRepository,
+  SystemIdentifierRepository,
+} from "./patients.ports.ts";
+import type { VerificationService } from "./verification.service.ts";
+
+export interface HandoverDeps {
+  readonly patients: PatientRepository;
+  readonly identifiers: SystemIdentifierRepository;
+  readonly requests: HandoverRequestRepository;
+  readonly contexts: PatientContextService;
+  readonly verification: VerificationService;
+  readonly events: Events;
+  readonly clock: Clock;
+  readonly staleAfterSeconds: number;
+}
+
+export interface HandoverRequest {
+  /** The FHIR R4 Patient, as sent. */
+  readonly patient: unknown;
+  readonly encounter: string | null;
+  /** The sending system's name for the window or tab the patient is open in. */
+  readonly windowId: unknown;
+  readonly clientId: string;
+  readonly source: HandoverSource;
+  readonly idempotencyKey: string | null;
+  readonly correlationId: string;
+}
+
+export interface HandoverAnswer {
+  readonly replayed: boolean;
+  readonly contextId: string;
+  readonly patientId: string;
+  /** The PDS check the confirmation page shows, when one was made. */
+  readonly checkId: string | null;
+  readonly status: Exclude<HandoverStatus, "refused">;
+  readonly mustConfirm: boolean;
+  readonly launchable: boolean;
+  readonly survivingNhsNumber: NhsNumber | null;
+  /** What was sent beside what PDS holds, field by field (as the confirmation page shows them). */
+  readonly differences: readonly SentComparison[];
+}
+
+const WINDOW_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const IDEMPOTENCY_SECONDS = 24 * 3600;
+
+/** Our tab id for a system's window: the same window always supersedes its own earlier patient. */
+export function tabIdFor(clientId: string, windowId: string): string {
+  return `w${createHash("sha256").update(`${clientId}\n${windowId}`).digest("base64url").slice(0, 31)}`;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+interface Checked {
+  readonly status: HandoverAnswer["status"];
+  readonly checkId: string | null;
+  readonly national: NationalPatient | null;
+}
+
+export class PatientHandoverService {
+  readonly #deps: HandoverDeps;
+
+  constructor(deps: HandoverDeps) {
+    this.#deps = deps;
+  }
+
+  /** Takes the patient over: throws AppErrors from `handoverErrors` (recorded) for what it refuses. */
+  async receive(session: Session, request: HandoverRequest): Promise<HandoverAnswer> {
+    const reading = readFhirPatient(request.patient);
+    if (!reading.ok) return this.#refuse(session, request, reading.problem, { path: reading.path });
+    if (typeof request.windowId !== "string" || !WINDOW_ID.test(request.windowId))
+      return this.#refuse(session, request, "invalid_window", {});
+    const sent = reading.patient;
+    const keyHash = request.idempotencyKey === null ? null : sha256(request.idempotencyKey);
+    const requestHash = sha256(JSON.stringify([request.patient, request.encounter, request.windowId]));
+    if (keyHash) {
+      const earlier = await this.#deps.requests.find(session.id, keyHash, this.#deps.clock.now());
+      if (earlier && earlier.requestHash !== requestHash)
+        return this.#refuse(session, request, "idempotency_key_reused", {});
+      if (earlier) return this.#replay(session, sent, earlier);
+    }
+    const { patient, created, local } = await this.#findOrCreate(session, request, sent);
+    const contextId = await this.#deps.contexts.select(
+      session,
+      patient.id,
+      tabIdFor(request.clientId, request.windowId),
+      request.correlationId,
+    );
+    const checked = await this.#check(session, contextId, patient, sent, request.correlationId);
+    const compared = compareHandover(sent, checked.national);
+    if (keyHash) await this.#remember(session, keyHash, requestHash, contextId, checked);
+    await this.#record(session, request, {
+      patientId: patient.id,
+      contextId,
+      nhsNumber: sent.nhsNumber,
+      status: checked.status,
+      problem: null,
+      createdPatient: created,
+      localDifferences: local,
+      identityDifferences: compared.identityDifferences,
+    });
+    return answerOf(false, contextId, patient.id, checked, compared);
+  }
+
+  async #findOrCreate(session: Session, request: HandoverRequest, sent: HandedOverPatient) {
+    const { system, value } = sent.systemIdentifier;
+    const linked = await this.#deps.identifiers.find(system, value);
+    let patient = linked === undefined ? undefined : await this.#deps.patients.findById(linked);
+    if (patient && !holds(patient, sent.nhsNumber))
+      return this.#refuse(session, request, "identifier_conflict", {});
+    let created = false;
+    if (!patient) {
+      patient = await this.#deps.patients.findByAnyNhsNumber(sent.nhsNumber);
+      if (!patient) {
+        patient = await this.#create(sent, request.clientId);
+        created = true;
+      }
+      const holder = await this.#deps.identifiers.link({
+        system,
+        value,
+        patientId: patient.id,
+        clientId: request.clientId,
+        at: this.#deps.clock.now(),
+      });
+      if (holder !== patient.id) return this.#refuse(session, request, "identifier_conflict", {});
+    }
+    return { patient, created, local: created ? [] : localDifferences(patient, sent) };
+  }
+
+  /** A new local patient from what was sent, each detail marked as sent by the system. */
+  async #create(sent: HandedOverPatient, clientId: string): Promise<Patient> {
+    const now = this.#deps.clock.now();
+    const provenance: Provenance = { source: "local", recordedAt: now, pdsVersion: null, sentBy: clientId };
+    const rec = <T>(value: T | null) => (value === null ? null : { value, provenance });
+    const d = sent.demographics;
+    const id = randomUUID();
+    const taken = (await this.#deps.patients.search({ kind: "mrn", value: sent.systemIdentifier.value }, 1))
+      .length;
+    try {
+      await this.#deps.patients.insert({
+        id,
+        // The system's own number is its hospital number here, unless another system's holds it.
+        mrn: taken ? `${sent.systemIdentifier.value} (${clientId})` : sent.systemIdentifier.value,
+        nhsNumberText: sent.nhsNumber,
+        demographics: {
+          name: rec(d.name),
+          birthDate: rec(d.birthDate),
+          gender: rec(d.gender),
+          address: rec(d.address),
+          phone: null,
+          email: null,
+          gpOdsCode: null,
+          death: null,
+        },
+        createdAt: now,
+      });
+    } catch (error) {
+      // A hand-over of the same patient racing this one added them first: use theirs.
+      const raced = await this.#deps.patients.findByAnyNhsNumber(sent.nhsNumber);
+      if (raced) return raced;
+      throw error;
+    }
+    const patient = await this.#deps.patients.findById(id);
+    if (!patient) throw new Error("patient vanished after insert");
+    return patient;
+  }
+
+  /** A fresh verification that agrees with what was sent is reused; otherwise PDS is asked. */
+  async #check(
+    session: Session,
+    contextId: string,
+    patient: Patient,
+    sent: HandedOverPatient,
+    correlationId: string,
+  ): Promise<Checked> {
+    const verification = this.#deps.verification;
+    if (isVerifiedNow(patient, this.#deps.clock.now(), this.#deps.staleAfterSeconds)) {
+      const { snapshot } = await this.#deps.patients.nationalState(patient.id);
+      if (snapshot && sentAgreesWith(sent, snapshot))
+        return { status: "verified", checkId: null, national: snapshot };
+    }
+    let checkId: string;
+    try {
+      checkId = await verification.check(session, contextId, correlationId);
+    } catch (error) {
+      // PDS did not answer: the context stands, and the patient page offers the check again.
+      if (error instanceof AppError && error.status >= 500)
+        return { status: "unavailable", checkId: null, national: null };
+      throw error;
+    }
+    const view = await verification.view(session, contextId, checkId);
+    const national = view.check.national;
+    const outcome = view.check.outcome;
+    if (outcome !== "found") return { status: outcome, checkId, national };
+    if (!national) throw new Error("a found check holds PDS's record");
+    const sentAgrees = sentAgreesWith(sent, national);
+    if (!sentAgrees) await this.#doubt(patient, sent, national);
+    if (!(view.confirmable && sentAgrees && view.identityAgrees))
+      return { status: "needs_confirmation", checkId, national };
+    await verification.confirm(session, contextId, checkId, false, correlationId, "handover_match");
+    return { status: "verified", checkId, national };
+  }
+
+  /**
+   * The system's record of this NHS number differs from PDS's: the patient needs confirming again
+   * before anyone launches, whatever was verified before (the system may hold the wrong number).
+   */
+  async #doubt(patient: Patient, sent: HandedOverPatient, national: NationalPatient): Promise<void> {
+    const fields = compareHandover(sent, national)
+      .rows.filter((r) => r.identifying && r.comparison !== "same" && r.comparison !== "neither")
+      .map((r) => r.label.toLowerCase());
+    const now = this.#deps.clock.now();
+    await this.#deps.patients.saveVerification(
+      patient.id,
+      {
+        status: "unverified",
+        reason: `the sending system's ${fields.join(", ")} ${fields.length === 1 ? "differs" : "differ"} from PDS; confirm it is the same person`,
+        at: now,
+        by: null,
+      },
+      now,
+    );
+  }
+
+  async #replay(
+    session: Session,
+    sent: HandedOverPatient,
+    earlier: { contextId: string; checkId: string | null; status: string },
+  ): Promise<HandoverAnswer> {
+    const { context } = await this.#deps.contexts.current(session, earlier.contextId);
+    const national = earlier.checkId
+      ? (await this.#deps.verification.view(session, earlier.contextId, earlier.checkId)).check.national
+      : (await this.#deps.patients.nationalState(context.patientId)).snapshot;
+    const checked: Checked = {
+      status: earlier.status as Checked["status"],
+      checkId: earlier.checkId,
+      national,
+    };
+    return answerOf(true, context.id, context.patientId, checked, compareHandover(sent, national));
+  }
+
+  async #remember(
+    session: Session,
+    keyHash: string,
+    requestHash: string,
+    contextId: string,
+    checked: Checked,
+  ): Promise<void> {
+    const at = this.#deps.clock.now();
+    await this.#deps.requests.save({
+      sessionId: session.id,
+      keyHash,
+      requestHash,
+      contextId,
+      checkId: checked.checkId,
+      status: checked.status,
+      at,
+      expiresAt: new Date(at.getTime() + IDEMPOTENCY_SECONDS * 1000),
+    });
+  }
+
+  async #refuse(
+    session: Session,
+    request: HandoverRequest,
+    problem: PatientProblem | "invalid_window" | "identifier_conflict" | "idempotency_key_reused",
+    details: Record<string, unknown>,
+  ): Promise<never> {
+    const error = handoverErrors[problem];
+    await this.#record(session, request, {
+      patientId: null,
+      contextId: null,
+      nhsNumber: null,
+      status: "refused",
+      problem: error.code,
+      createdPatient: false,
+      localDifferences: [],
+      identityDifferences: [],
+    });
+    throw new AppError(error, { details });
+  }
+
+  async #record(
+    session: Session,
+    request: HandoverRequest,
+    outcome: {
+      patientId: string | null;
+      contextId: string | null;
+      nhsNumber: NhsNumber | null;
+      status: HandoverStatus;
+      problem: string | null;
+      createdPatient: boolean;
+      localDifferences: readonly string[];
+      identityDifferences: readonly string[];
+    },
+  ): Promise<void> {
+    await this.#deps.events.emit("patient_context.received", {
+      ...actorOf(session),
+      correlationId: request.correlationId,
+      source: request.source,
+      clientId: request.clientId,
+      encounter: request.encounter,
+      ...outcome,
+    });
+  }
+}
+
+/** Whether the patient is the one this NHS number names (now, or before a re-key). */
+function holds(patient: Patient, nhs: NhsNumber): boolean {
+  return (
+    (patient.nhsNumber.kind === "valid" && patient.nhsNumber.value === nhs) ||
+    patient.supersededNhsNumbers.includes(nhs)
+  );
+}
+
+function answerOf(
+  replayed: boolean,
+  contextId: string,
+  patientId: string,
+  checked: Checked,
+  compared: ComparedHandover,
+): HandoverAnswer {
+  const status = checked.status;
+  return {
+    replayed,
+    contextId,
+    patientId,
+    checkId: checked.checkId,
+    status,
+    mustConfirm: status === "needs_confirmation" || status === "superseded",
+    launchable: status === "verified",
+    survivingNhsNumber: status === "superseded" && checked.national ? checked.national.nhsNumber : null,
+    differences: compared.rows,
+  };
+}
