@@ -6,7 +6,15 @@ export interface ApiClient {
   readonly secretSha256: string;
   /** Where the user's browser is sent back with a code; matched exactly. */
   readonly redirectUris: readonly string[];
+  /** What its tokens may be granted. */
+  readonly scopes: readonly ApiScope[];
+  /** Its public keys for signed context launches: a JWKS URL, or the set itself. */
+  readonly jwksUri?: string | undefined;
+  readonly jwks?: { readonly keys: readonly Record<string, unknown>[] } | undefined;
 }
+
+/** What a bearer token may do: open NCRS (`launch`), hand a patient over (`patient-context`). */
+export type ApiScope = "launch" | "patient-context";
 
 /** A single-use authorization code, stored by digest. */
 export interface AuthorizationGrant {

@@ -118,7 +118,36 @@ describe("configuration", () => {
       ...minimal,
       API_CLIENTS: JSON.stringify([client("riverside-epr", "https://epr.example/cb")]),
     });
-    expect(config.apiClients).toEqual([client("riverside-epr", "https://epr.example/cb")]);
+    // Tokens may only launch unless the client is registered for more.
+    expect(config.apiClients).toEqual([
+      { ...client("riverside-epr", "https://epr.example/cb"), scopes: ["launch"] },
+    ]);
+    const signing = loadConfig({
+      ...minimal,
+      API_CLIENTS: JSON.stringify([
+        {
+          ...client("riverside-epr", "https://epr.example/cb"),
+          scopes: ["launch", "patient-context"],
+          jwksUri: "https://epr.example/jwks.json",
+        },
+      ]),
+    });
+    expect(signing.apiClients[0]).toMatchObject({
+      scopes: ["launch", "patient-context"],
+      jwksUri: "https://epr.example/jwks.json",
+    });
+    expect(
+      problemsOf({
+        ...minimal,
+        API_CLIENTS: JSON.stringify([{ ...client("x", "https://a/"), jwksUri: "http://a/jwks.json" }]),
+      }),
+    ).toEqual([expect.stringMatching(/^API_CLIENTS: x's URI http:\/\/a\/jwks.json is http/)]);
+    expect(
+      problemsOf({
+        ...minimal,
+        API_CLIENTS: JSON.stringify([{ ...client("x", "https://a/"), scopes: ["all"] }]),
+      }),
+    ).toEqual([expect.stringMatching(/^API_CLIENTS: /)]);
     expect(loadConfig(minimal).apiClients).toEqual([]);
     expect(problemsOf({ ...minimal, API_CLIENTS: "riverside-epr" })).toEqual([
       expect.stringMatching(/^API_CLIENTS: must be JSON/),
@@ -131,7 +160,7 @@ describe("configuration", () => {
     ).toEqual([expect.stringMatching(/^API_CLIENTS: .*64 hex digits/)]);
     expect(
       problemsOf({ ...minimal, API_CLIENTS: JSON.stringify([client("x", "http://epr.example/cb")]) }),
-    ).toEqual([expect.stringMatching(/^API_CLIENTS: x's redirect URI http:\/\/epr.example\/cb is http/)]);
+    ).toEqual([expect.stringMatching(/^API_CLIENTS: x's URI http:\/\/epr.example\/cb is http/)]);
     expect(
       problemsOf({
         ...minimal,

@@ -73,11 +73,9 @@ function crossChecks(c: Config): string[] {
     problems.push("EVENTS_RETRY_BASE_MS: must not be longer than EVENTS_RETRY_MAX_MS");
   }
   for (const client of c.apiClients)
-    for (const uri of client.redirectUris)
+    for (const uri of [...client.redirectUris, ...(client.jwksUri ? [client.jwksUri] : [])])
       if (uri.startsWith("http:") && !c.allowInsecureHttp)
-        problems.push(
-          `API_CLIENTS: ${client.id}'s redirect URI ${uri} is http, which needs DEV_ALLOW_HTTP=true`,
-        );
+        problems.push(`API_CLIENTS: ${client.id}'s URI ${uri} is http, which needs DEV_ALLOW_HTTP=true`);
   if (new Set(c.apiClients.map((client) => client.id)).size !== c.apiClients.length)
     problems.push("API_CLIENTS: two clients have the same id");
   if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {

@@ -92,12 +92,20 @@ export const launchSettings = {
             id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "an id of letters, digits, . _ and -"),
             secretSha256: z.string().regex(/^[0-9a-f]{64}$/, "the SHA-256 of the secret, 64 hex digits"),
             redirectUris: z.array(z.url({ protocol: /^https?$/ })).min(1),
+            /** What its bearer tokens may do; a token asks for some or all of these. */
+            scopes: z
+              .array(z.enum(["launch", "patient-context"]))
+              .min(1)
+              .default(["launch"]),
+            /** Where its public keys for signed context launches are (JWKS), or the keys themselves. */
+            jwksUri: z.url({ protocol: /^https?$/ }).optional(),
+            jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
           }),
         ),
       ),
     default: "[]",
     description:
-      'Point-of-care systems that may act for signed-in users through `/oauth/authorize` and `/oauth/token`, as JSON: `[{"id":"riverside-epr","secretSha256":"<hex SHA-256 of its secret>","redirectUris":["https://…"]}]`. `npm run cli -- api-client secret` makes a secret and its hash. Redirect URIs must be https unless DEV_ALLOW_HTTP is on.',
+      'Point-of-care systems that may act for signed-in users through `/oauth/authorize` and `/oauth/token`, as JSON: `[{"id":"riverside-epr","secretSha256":"<hex SHA-256 of its secret>","redirectUris":["https://…"],"scopes":["launch","patient-context"],"jwksUri":"https://…/jwks.json"}]`. `scopes` (default `["launch"]`) is what its tokens may be granted: `launch` for `POST /api/v1/launches`, `patient-context` for `POST /api/v1/patient-contexts`. `jwksUri` (or an inline `jwks`) holds the public keys its signed context launches are checked with. `npm run cli -- api-client secret` makes a secret and its hash. Redirect URIs and JWKS URIs must be https unless DEV_ALLOW_HTTP is on.',
   }),
   apiTokenTtlSeconds: setting({
     env: "API_TOKEN_TTL_SECONDS",
