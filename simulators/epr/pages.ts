@@ -108,14 +108,14 @@ function desktopLinks(view: PatientView): string {
   const hint = `as ${e(view.hintUser.name)} (${e(view.hintUser.sub)})`;
   const url =
     "href" in view.desktopUrl
-      ? `<a href="${e(view.desktopUrl.href)}" target="_blank" rel="noopener" data-testid="epr-desktop-url">Desktop link (URL)</a>`
+      ? `<a href="${e(view.desktopUrl.href)}" target="_blank" rel="noopener" data-testid="epr-desktop-url">Desktop link (URL)</a> (expires two minutes after this page loaded)`
       : `<a aria-disabled="true" class="epr-disabled" data-testid="epr-desktop-url">Desktop link (URL)</a>
          <span data-testid="epr-desktop-url-reason">: unavailable, ${e(view.desktopUrl.reason)}</span>`;
   return `<div class="epr-panel"><h2>Desktop system</h2>
       <p>Opens NCRS Connect with a signed context launch ${hint}, as a desktop system would.</p>
       <ul>
         <li><a href="/patients/${mrn}/desktop-launch" target="_blank" rel="noopener" data-testid="epr-desktop-link">Desktop link</a> (form post)</li>
-        <li>${url} (expires two minutes after this page loaded)</li>
+        <li>${url}</li>
       </ul></div>`;
 }
 
