@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole thing on one machine. Starts the local simulators of the national
- * services (CIS2, PDS, NCRS, MNS) in this process, then runs the service (src/main.ts) as a child
+ * services (CIS2, PDS, NCRS, MNS) and a point-of-care EPR in this process, then runs the service (src/main.ts) as a child
  * process configured to use them. Settings already in the environment win, so any simulator can be
  * swapped for a real service; SIMULATORS=none starts none (every CIS2_*, PDS_* and NCRS_* setting
  * must then be given). NCRS needs the CIS2 simulator; MNS needs the PDS simulator.
@@ -8,6 +8,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startCis2Simulator } from "../simulators/cis2/server.ts";
+import { mergeApiClients, newClientSecret } from "../simulators/epr/registration.ts";
+import { startEprSimulator } from "../simulators/epr/server.ts";
 import { startMnsSimulator } from "../simulators/mns/server.ts";
 import { startNcrsSimulator } from "../simulators/ncrs/server.ts";
 import { startPdsSimulator } from "../simulators/pds/server.ts";
@@ -16,7 +18,7 @@ const APP_PORT = Number(process.env["PORT"] ?? 3000);
 const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
 const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
 const wanted = new Set(
-  (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns")
+  (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,epr")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s && s !== "none"),
@@ -94,6 +96,20 @@ if (wanted.has("pds")) {
 }
 
 env["DEV_SIMULATED_SERVICES"] = started.join(",");
+
+// The EPR is a point-of-care system, not a national service: registered as an API client (its
+// secret made for this run) rather than listed among the simulated services.
+if (wanted.has("epr")) {
+  const epr = await startEprSimulator({
+    port: Number(process.env["EPR_SIM_PORT"] ?? 3105),
+    ncrsConnectUrl: PUBLIC_URL,
+    clientSecret: newClientSecret(),
+    log,
+  });
+  closers.push(() => epr.close());
+  process.env["API_CLIENTS"] = mergeApiClients(process.env["API_CLIENTS"], epr.registration);
+  log(`EPR simulator: ${epr.origin}`);
+}
 
 const child = spawn(process.execPath, ["src/main.ts"], {
   stdio: "inherit",

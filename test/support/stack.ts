@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { mergeApiClients, newClientSecret } from "../../simulators/epr/registration.ts";
+import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
@@ -27,6 +29,8 @@ export interface Stack {
   readonly pds: PdsSimulator;
   readonly ncrs: NcrsSimulator;
   readonly mns: MnsSimulator;
+  /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS. */
+  readonly epr?: EprSimulator;
   readonly built: BuiltApp;
   /** Every JSON log line the app wrote. */
   readonly logs: Record<string, unknown>[];
@@ -39,6 +43,8 @@ export interface StackOptions {
   readonly dialect?: Dialect;
   readonly env?: Readonly<Record<string, string>>;
   readonly tokenTimeoutDelayMs?: number;
+  /** Start the EPR simulator too, handing over to this app and registered as an API client. */
+  readonly epr?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -71,6 +77,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       retryDelayMs: 100,
     }),
   ]);
+  const epr = options.epr
+    ? await startEprSimulator({ port: 0, ncrsConnectUrl: baseUrl, clientSecret: newClientSecret() })
+    : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
   const database = await freshDatabaseUrl(options.dialect ?? "sqlite");
   const config = loadConfig({
@@ -93,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
     ...options.env,
+    ...(epr ? { API_CLIENTS: mergeApiClients(options.env?.["API_CLIENTS"], epr.registration) } : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -125,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pds,
     ncrs,
     mns,
+    ...(epr ? { epr } : {}),
     built,
     logs,
     reregisterClient: register,
@@ -134,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await pds.close();
       await ncrs.close();
       await mns.close();
+      await epr?.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
