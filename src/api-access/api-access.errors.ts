@@ -19,6 +19,12 @@ export const apiAccessErrors = defineErrors("api_access", {
     message: "The bearer token is unknown, expired, revoked, or its user's session has ended.",
     next: "Send the user through authorization again.",
   },
+  insufficient_scope: {
+    status: 403,
+    title: "The access token may not do this",
+    message:
+      "The bearer token was not granted the scope this call needs (the scope field names it). Ask for it at /oauth/authorize, if the system is registered for it.",
+  },
 });
 
 /** RFC 6749 §5.2 error codes the token endpoint answers with. */

@@ -1,6 +1,13 @@
 /** What the API-access domain needs from storage. */
 import type { Session } from "../identity/identity.types.ts";
-import type { AccessToken, AuthorizationGrant } from "./api-access.types.ts";
+import type { AccessToken, ApiScope, AuthorizationGrant } from "./api-access.types.ts";
+
+/** Who a live token acts for, for which system, and what it may do. */
+export interface TokenHolder {
+  readonly clientId: string;
+  readonly session: Session;
+  readonly scopes: readonly ApiScope[];
+}
 
 export interface ApiAccessRepository {
   insertGrant(grant: AuthorizationGrant): Promise<void>;
@@ -11,5 +18,5 @@ export interface ApiAccessRepository {
   insertToken(token: AccessToken): Promise<void>;
   revokeTokensOfGrant(codeHash: string): Promise<number>;
   /** The session a live token acts for, with the token's client. */
-  findTokenSession(tokenHash: string, now: Date): Promise<{ clientId: string; session: Session } | undefined>;
+  findTokenSession(tokenHash: string, now: Date): Promise<TokenHolder | undefined>;
 }

@@ -14,8 +14,8 @@ import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { constantTimeEqual, digest, randomToken } from "../platform/secrets.ts";
 import { apiAccessErrors, TokenError } from "./api-access.errors.ts";
-import type { ApiAccessRepository } from "./api-access.ports.ts";
-import type { ApiClient } from "./api-access.types.ts";
+import type { ApiAccessRepository, TokenHolder } from "./api-access.ports.ts";
+import type { ApiClient, ApiScope, AuthorizationGrant } from "./api-access.types.ts";
 
 export interface ApiAccessDeps {
   readonly clients: readonly ApiClient[];
@@ -32,6 +32,8 @@ export interface AuthorizeRequest {
   readonly codeChallenge: string | undefined;
   readonly codeChallengeMethod: string | undefined;
   readonly state: string | undefined;
+  /** Space-separated scopes asked for; absent means all the client is registered for. */
+  readonly scope: string | undefined;
 }
 
 export interface TokenRequest {
@@ -70,7 +72,7 @@ export class ApiAccessService {
     const back = new URL(redirectUri);
     if (request.state !== undefined && STATE.test(request.state))
       back.searchParams.set("state", request.state);
-    const problem = authorizeProblem(request);
+    const problem = authorizeProblem(request) ?? scopeProblem(client, request.scope);
     if (problem) {
       back.searchParams.set("error", problem.error);
       back.searchParams.set("error_description", problem.description);
@@ -84,6 +86,7 @@ export class ApiAccessService {
       sessionId: session.id,
       redirectUri,
       codeChallenge: request.codeChallenge as string,
+      scopes: scopesAsked(client, request.scope),
       createdAt: now,
       expiresAt: new Date(now.getTime() + CODE_TTL_MS),
     });
@@ -100,7 +103,7 @@ export class ApiAccessService {
   async exchange(
     credentials: ClientCredentials,
     request: TokenRequest,
-  ): Promise<{ accessToken: string; expiresIn: number }> {
+  ): Promise<{ accessToken: string; expiresIn: number; scopes: readonly ApiScope[] }> {
     const client = this.#authenticate(credentials);
     if (request.grantType !== "authorization_code")
       throw new TokenError("unsupported_grant_type", "Only authorization_code is supported.");
@@ -123,11 +126,11 @@ export class ApiAccessService {
       !constantTimeEqual(verifierChallenge, grant.codeChallenge)
     )
       throw new TokenError("invalid_grant", "The code was not issued for this request, or has expired.");
-    return this.#issueToken(grant.clientId, grant.sessionId, codeHash, now);
+    return this.#issueToken(grant, now);
   }
 
   /** The session a bearer token acts for, if the token is live and the session still active. */
-  async sessionFor(token: string): Promise<{ session: Session; clientId: string }> {
+  async sessionFor(token: string): Promise<TokenHolder> {
     const now = this.#deps.clock.now();
     const found = await this.#deps.grants.findTokenSession(digest(token), now);
     if (!found || sessionState(found.session, now).kind !== "active")
@@ -135,17 +138,18 @@ export class ApiAccessService {
     return found;
   }
 
-  async #issueToken(clientId: string, sessionId: string, codeHash: string, now: Date) {
+  async #issueToken(grant: AuthorizationGrant, now: Date) {
     const accessToken = randomToken();
     const expiresAt = new Date(now.getTime() + this.#deps.tokenTtlSeconds * 1000);
     await this.#deps.grants.insertToken({
       tokenHash: digest(accessToken),
-      clientId,
-      sessionId,
-      codeHash,
+      clientId: grant.clientId,
+      sessionId: grant.sessionId,
+      codeHash: grant.codeHash,
+      scopes: grant.scopes,
       expiresAt,
     });
-    return { accessToken, expiresIn: this.#deps.tokenTtlSeconds };
+    return { accessToken, expiresIn: this.#deps.tokenTtlSeconds, scopes: grant.scopes };
   }
 
   #authenticate(credentials: ClientCredentials): ApiClient {
@@ -174,4 +178,25 @@ function authorizeProblem(request: AuthorizeRequest): { error: string; descripti
       description: "PKCE is required: code_challenge with code_challenge_method=S256.",
     };
   return null;
+}
+
+/** The scopes asked for (all the client is registered for when none are named). */
+function scopesAsked(client: ApiClient, scope: string | undefined): ApiScope[] {
+  if (scope === undefined || scope.trim() === "") return [...client.scopes];
+  return [...new Set(scope.trim().split(/ +/))] as ApiScope[];
+}
+
+/** RFC 6749 §4.1.2.1 invalid_scope: a scope the client is not registered for, or none we know. */
+function scopeProblem(
+  client: ApiClient,
+  scope: string | undefined,
+): { error: string; description: string } | null {
+  const asked = scopesAsked(client, scope);
+  const refused = asked.filter((s) => !client.scopes.includes(s));
+  return refused.length === 0
+    ? null
+    : {
+        error: "invalid_scope",
+        description: `This system is not registered for: ${refused.join(" ").slice(0, 100)}. Registered: ${client.scopes.join(" ")}.`,
+      };
 }

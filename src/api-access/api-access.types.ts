@@ -24,6 +24,7 @@ export interface AuthorizationGrant {
   readonly redirectUri: string;
   /** PKCE S256 challenge the token request must answer. */
   readonly codeChallenge: string;
+  readonly scopes: readonly ApiScope[];
   readonly createdAt: Date;
   readonly expiresAt: Date;
 }
@@ -35,5 +36,6 @@ export interface AccessToken {
   readonly sessionId: string;
   /** The code it was issued for: a replayed code revokes what it gave. */
   readonly codeHash: string;
+  readonly scopes: readonly ApiScope[];
   readonly expiresAt: Date;
 }

@@ -1,8 +1,7 @@
 /** Authorization codes and bearer tokens of API clients, by digest (both dialects). */
 import type { Kysely } from "kysely";
-import type { ApiAccessRepository } from "../api-access/api-access.ports.ts";
-import type { AccessToken, AuthorizationGrant } from "../api-access/api-access.types.ts";
-import type { Session } from "../identity/identity.types.ts";
+import type { ApiAccessRepository, TokenHolder } from "../api-access/api-access.ports.ts";
+import type { AccessToken, ApiScope, AuthorizationGrant } from "../api-access/api-access.types.ts";
 import type { DatabaseSchema } from "./schema.ts";
 import { SESSION_COLUMNS, toSession } from "./session.repository.ts";
 
@@ -22,6 +21,7 @@ export class SqlApiAccessRepository implements ApiAccessRepository {
         session_id: g.sessionId,
         redirect_uri: g.redirectUri,
         code_challenge: g.codeChallenge,
+        scope: g.scopes.join(" "),
         created_at: g.createdAt.getTime(),
         expires_at: g.expiresAt.getTime(),
         used_at: null,
@@ -45,6 +45,7 @@ export class SqlApiAccessRepository implements ApiAccessRepository {
       sessionId: row.session_id,
       redirectUri: row.redirect_uri,
       codeChallenge: row.code_challenge,
+      scopes: scopesOf(row.scope),
       createdAt: new Date(row.created_at),
       expiresAt: new Date(row.expires_at),
     };
@@ -67,6 +68,7 @@ export class SqlApiAccessRepository implements ApiAccessRepository {
         client_id: t.clientId,
         session_id: t.sessionId,
         code_hash: t.codeHash,
+        scope: t.scopes.join(" "),
         expires_at: t.expiresAt.getTime(),
       })
       .execute();
@@ -80,20 +82,23 @@ export class SqlApiAccessRepository implements ApiAccessRepository {
     return Number(result.numDeletedRows);
   }
 
-  async findTokenSession(
-    tokenHash: string,
-    now: Date,
-  ): Promise<{ clientId: string; session: Session } | undefined> {
+  async findTokenSession(tokenHash: string, now: Date): Promise<TokenHolder | undefined> {
     const row = await this.#db
       .selectFrom("api_tokens")
       .innerJoin("sessions", "sessions.id", "api_tokens.session_id")
       .select(SESSION_COLUMNS.map((c) => `sessions.${c}` as const))
-      .select("api_tokens.client_id")
+      .select(["api_tokens.client_id", "api_tokens.scope"])
       .where("api_tokens.token_hash", "=", tokenHash)
       .where("api_tokens.expires_at", ">", now.getTime())
       .executeTakeFirst();
     if (!row) return undefined;
-    const { client_id: clientId, ...session } = row;
-    return { clientId, session: toSession(session) };
+    const { client_id: clientId, scope, ...session } = row;
+    return { clientId, session: toSession(session), scopes: scopesOf(scope) };
   }
+}
+
+/** Scopes as stored; codes and tokens from before scopes may only launch. */
+function scopesOf(stored: string | null): ApiScope[] {
+  if (stored === null) return ["launch"];
+  return stored.split(" ").filter((s): s is ApiScope => s === "launch" || s === "patient-context");
 }

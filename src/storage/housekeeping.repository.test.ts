@@ -103,6 +103,7 @@ describe.each(dialects)("operational records on %s", (dialect) => {
         sessionId,
         redirectUri: "https://epr/cb",
         codeChallenge: "c",
+        scopes: ["launch"],
         createdAt: new Date(expiresAt - 60_000),
         expiresAt: new Date(expiresAt),
       });
@@ -112,6 +113,7 @@ describe.each(dialects)("operational records on %s", (dialect) => {
         clientId: "epr",
         sessionId,
         codeHash: "g",
+        scopes: ["launch"],
         expiresAt: new Date(expiresAt),
       });
     await grant("g-old-session", "api-old", cutoff + 10 * HOUR_MS);

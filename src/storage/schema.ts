@@ -248,6 +248,8 @@ export interface ApiGrantsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** Space-separated scopes; null (codes from before scopes) means "launch". */
+  scope: string | null;
 }
 
 export interface ApiTokensTable {
@@ -256,6 +258,8 @@ export interface ApiTokensTable {
   session_id: string;
   code_hash: string;
   expires_at: number;
+  /** Space-separated scopes; null (tokens from before scopes) means "launch". */
+  scope: string | null;
 }
 
 /** Every table; the change-event inbox's tables are declared beside their repositories. */

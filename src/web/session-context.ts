@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { apiAccessErrors } from "../api-access/api-access.errors.ts";
+import type { TokenHolder } from "../api-access/api-access.ports.ts";
+import type { ApiScope } from "../api-access/api-access.types.ts";
 import { sessionErrors } from "../identity/identity.errors.ts";
 import type { Session } from "../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../identity/roles.ts";
@@ -24,8 +26,11 @@ declare module "fastify" {
     access?: Access;
     /** false for requests that must not count as activity (e.g. the idle-timer's status poll). */
     touch?: boolean;
-    /** An API client's bearer token may stand in for the session cookie (JSON API routes only). */
-    bearer?: boolean;
+    /**
+     * An API client's bearer token may stand in for the session cookie (JSON API routes only), if
+     * it holds this scope (`true` means "launch", the scope every token had before scopes).
+     */
+    bearer?: true | ApiScope;
   }
   interface FastifyRequest {
     session: Session | null;
@@ -62,7 +67,7 @@ export interface SessionContextDeps {
   readonly secureCookies: boolean;
   readonly rolePolicy: RolePolicy;
   /** The session a bearer token acts for; throws an AppError when the token is not valid. */
-  readonly bearer?: (token: string) => Promise<{ session: Session; clientId: string }>;
+  readonly bearer?: (token: string) => Promise<TokenHolder>;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -81,7 +86,13 @@ export function registerSessionContext(app: FastifyInstance, deps: SessionContex
       reply.header("www-authenticate", 'Bearer error="invalid_token"');
       const token = BEARER.exec(authorization)?.[1];
       if (!token) throw new AppError(apiAccessErrors.token_invalid);
-      const { session, clientId } = await deps.bearer(token);
+      const { session, clientId, scopes } = await deps.bearer(token);
+      const needed =
+        request.routeOptions.config.bearer === true ? "launch" : request.routeOptions.config.bearer;
+      if (!scopes.includes(needed)) {
+        reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${needed}"`);
+        throw new AppError(apiAccessErrors.insufficient_scope, { details: { scope: needed } });
+      }
       reply.removeHeader("www-authenticate");
       request.session = session;
       request.apiClientId = clientId;

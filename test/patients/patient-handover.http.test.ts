@@ -17,6 +17,8 @@ import { type Stack, startStack } from "../support/stack.ts";
 const NHS = "https://fhir.nhs.uk/Id/nhs-number";
 const MRN_SYSTEM = "https://riverside-epr.example/Id/mrn";
 const CLIENT = makeApiClient();
+/** A system registered to launch only. */
+const OTHER = makeApiClient("launch-only-system", "http://127.0.0.1:9/other/callback", ["launch"]);
 
 interface Answer {
   contextId: string;
@@ -50,7 +52,10 @@ describe.each(dialects)("handing a patient over from a point-of-care system (%s)
   beforeAll(async () => {
     stack = await startStack({
       dialect,
-      env: { API_CLIENTS: JSON.stringify([CLIENT.entry]), LAUNCH_DUPLICATE_WINDOW_SECONDS: "0" },
+      env: {
+        API_CLIENTS: JSON.stringify([CLIENT.entry, OTHER.entry]),
+        LAUNCH_DUPLICATE_WINDOW_SECONDS: "0",
+      },
     });
     agent = new HttpAgent();
     await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
@@ -422,6 +427,33 @@ describe.each(dialects)("handing a patient over from a point-of-care system (%s)
       handoverSource: "ui",
       apiClientId: "ncrs-connect",
     });
+  });
+
+  it("takes a bearer token only with the patient-context scope, and grants only the scopes the system is registered for", async () => {
+    const launchOnly = await bearerFor(agent, stack.baseUrl, CLIENT, "launch");
+    const refused = await fetch(`${stack.baseUrl}/api/v1/patient-contexts`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${launchOnly}` },
+      body: JSON.stringify({ patient: hartley("EPR-1013"), windowId: "w" }),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toBe(
+      'Bearer error="insufficient_scope", scope="patient-context"',
+    );
+    expect(await refused.json()).toMatchObject({ error: { code: "api_access.insufficient_scope" } });
+    const back = await agent.get(
+      `${stack.baseUrl}/oauth/authorize?${new URLSearchParams({
+        response_type: "code",
+        client_id: OTHER.id,
+        redirect_uri: OTHER.redirectUri,
+        code_challenge: "x".repeat(43),
+        code_challenge_method: "S256",
+        scope: "launch patient-context",
+      })}`,
+    );
+    const location = new URL(back.location ?? "http://x/");
+    expect(location.searchParams.get("error")).toBe("invalid_scope");
+    expect(location.searchParams.get("code")).toBeNull();
   });
 
   it("refuses a caller that is not signed in, and never writes an NHS number to the log", async () => {

@@ -18,15 +18,21 @@ export interface TestApiClient {
 export function makeApiClient(
   id = "riverside-epr",
   redirectUri = "http://127.0.0.1:9/ncrs/callback",
+  scopes: readonly string[] = ["launch", "patient-context"],
 ): TestApiClient {
   const made = execFileSync(process.execPath, ["src/cli.ts", "api-client", "secret"], { encoding: "utf8" });
   const secret = /secret \(give it to the system, once\): (\S+)/.exec(made)?.[1] ?? "";
   const secretSha256 = /secretSha256 \(for API_CLIENTS\): ([0-9a-f]{64})/.exec(made)?.[1] ?? "";
-  return { id, secret, redirectUri, entry: { id, secretSha256, redirectUris: [redirectUri] } };
+  return { id, secret, redirectUri, entry: { id, secretSha256, redirectUris: [redirectUri], scopes } };
 }
 
 /** A bearer token acting for the agent's session (the agent must be signed in). */
-export async function bearerFor(agent: HttpAgent, baseUrl: string, client: TestApiClient): Promise<string> {
+export async function bearerFor(
+  agent: HttpAgent,
+  baseUrl: string,
+  client: TestApiClient,
+  scope?: string,
+): Promise<string> {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const back = await agent.get(
@@ -37,6 +43,7 @@ export async function bearerFor(agent: HttpAgent, baseUrl: string, client: TestA
       code_challenge: challenge,
       code_challenge_method: "S256",
       state: "s",
+      ...(scope === undefined ? {} : { scope }),
     })}`,
   );
   const code = new URL(back.location ?? "http://x/").searchParams.get("code");

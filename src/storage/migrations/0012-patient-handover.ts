@@ -3,6 +3,7 @@
  * MRN and the `system` it belongs to) finds the same local patient again, and each demographic
  * records which system sent it. A hand-over sent again with the same Idempotency-Key gives the same
  * answer: what it made (context, PDS check, status) is kept for a day, never the patient's details.
+ * A system's codes and tokens carry their scopes.
  */
 import type { Kysely } from "kysely";
 
@@ -23,6 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .column("patient_id")
     .execute();
   await db.schema.alterTable("patient_demographics").addColumn("sent_by", "text").execute();
+  // What a system's code and token may do ("launch", "patient-context"); none recorded means launch.
+  await db.schema.alterTable("api_grants").addColumn("scope", "text").execute();
+  await db.schema.alterTable("api_tokens").addColumn("scope", "text").execute();
   await db.schema
     .createTable("handover_requests")
     .addColumn("session_id", "text", (c) => c.notNull())

@@ -62,6 +62,7 @@ export async function oauthRoutes(
           codeChallenge: text(q["code_challenge"]),
           codeChallengeMethod: text(q["code_challenge_method"]),
           state: text(q["state"]),
+          scope: text(q["scope"]),
         },
         request.correlationId,
       );
@@ -93,6 +94,7 @@ export async function oauthRoutes(
           access_token: issued.accessToken,
           token_type: "Bearer",
           expires_in: issued.expiresIn,
+          scope: issued.scopes.join(" "),
         });
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;

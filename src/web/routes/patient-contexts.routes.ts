@@ -122,7 +122,7 @@ export async function patientContextRoutes(
   app.post<{ Body: Body }>(
     "/api/v1/patient-contexts",
     {
-      config: { access: "clinical", json: true, bearer: true },
+      config: { access: "clinical", json: true, bearer: "patient-context" },
       preHandler: csrfUnless(app, (request) => Boolean(request.apiClientId)),
       schema: patientContextSchema,
     },
