@@ -15,6 +15,7 @@ import type { SealedTokens } from "../platform/sealed-token.ts";
 import type { Database } from "../storage/database.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
+import { openApiPlugin } from "../web/plugins/openapi.plugin.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -73,6 +74,8 @@ function anonymousLimit(deps: RouteDeps, channel: string): AnonymousLimit {
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { config, clock, cookies, identity, patients, launch, changeEvents, audit, registry, version } = deps;
+  // First: it describes the routes registered after it.
+  await app.register(openApiPlugin);
   await app.register(startRoutes);
   await app.register(authRoutes, {
     signIn: identity.signIn,
