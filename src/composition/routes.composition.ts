@@ -16,6 +16,7 @@ import type { Database } from "../storage/database.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
 import { openApiPlugin } from "../web/plugins/openapi.plugin.ts";
+import { apiReferenceRoutes } from "../web/routes/api-reference.routes.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -120,6 +121,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     reuseTab: config.ncrsTabReuse,
   });
   await app.register(launchApiRoutes, { launches: launch.launches });
+  await app.register(apiReferenceRoutes);
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,

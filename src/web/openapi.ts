@@ -76,7 +76,7 @@ export const COMMON_ERRORS: readonly ErrorDefinition[] = [platformErrors.interna
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** The error JSON for one status, naming the codes a route answers with at that status. */
-function errorBody(definitions: readonly ErrorDefinition[]) {
+export function errorBody(definitions: readonly ErrorDefinition[]) {
   const codes = definitions.map((d) => d.code);
   return Type.Object(
     {
@@ -92,8 +92,16 @@ function errorBody(definitions: readonly ErrorDefinition[]) {
       ),
       correlationId: Type.String({ description: "Quote it to the service desk; it is in every log line" }),
     },
-    { description: definitions.map((d) => `${d.code}: ${d.title}`).join("; ") },
+    { description: definitions.map((d) => `${d.code}: ${d.title}`).join(ERROR_SEPARATOR) },
   );
+}
+
+const ERROR_SEPARATOR = "; ";
+
+/** The title of each code in an error response's description, as errorBody writes it. */
+export function errorTitles(description: string): ReadonlyMap<string, string> {
+  const pairs = description.split(ERROR_SEPARATOR).map((part) => /^([a-z_]+\.[a-z_]+): (.+)$/.exec(part));
+  return new Map(pairs.every(Boolean) ? pairs.map((m) => [m?.[1] ?? "", m?.[2] ?? ""]) : []);
 }
 
 /** Response schemas for the given catalogue errors (and the common ones), one per status. */
