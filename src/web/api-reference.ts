@@ -113,7 +113,7 @@ function callersOf(operation: Json, schemes: Json): string[] {
   if (!Array.isArray(security) || security.length === 0) return ["Anyone: no sign-in needed"];
   return (security as Json[]).map((requirement) => {
     const names = Object.keys(requirement);
-    if (names.length === 0) return "Or with the credentials in the request body";
+    if (names.length === 0) return "Or with the client id and secret in the request body";
     return names
       .map((name) => {
         const scheme = obj(schemes[name]);
