@@ -16,9 +16,12 @@ type Operation = {
 
 /** Every error code a response schema names (our `error.code`, or OAuth's `error`). */
 const codesIn = (schema: unknown): string[] =>
-  [...JSON.stringify(schema).matchAll(/"enum":\[([^\]]*)\]/g)].flatMap((m) => JSON.parse(`[${m[1]}]`) as string[]);
+  [...JSON.stringify(schema).matchAll(/"enum":\[([^\]]*)\]/g)].flatMap(
+    (m) => JSON.parse(`[${m[1]}]`) as string[],
+  );
 
-const unescape = (html: string) => html.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+const decoded = (html: string) =>
+  html.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
 
 describe("the API reference page", () => {
   let stack: Stack;
@@ -29,7 +32,7 @@ describe("the API reference page", () => {
     doc = (await (await fetch(`${stack.baseUrl}/api/v1/openapi.json`)).json()) as typeof doc;
     const page = await new HttpAgent().get(`${stack.baseUrl}/developers/api`, { accept: "text/html" });
     expect(page.status).toBe(200);
-    html = unescape(page.body);
+    html = decoded(page.body);
   });
   afterAll(async () => stack?.close());
 
@@ -51,9 +54,11 @@ describe("the API reference page", () => {
       const where = `${method} ${path}`;
       expect(section, where).not.toBe("");
       expect(section, where).toContain(operation.summary);
-      for (const p of operation.parameters ?? []) expect(section, `${where} ${p.name}`).toContain(`<code>${p.name}</code>`);
+      for (const p of operation.parameters ?? [])
+        expect(section, `${where} ${p.name}`).toContain(`<code>${p.name}</code>`);
       const body = Object.values(operation.requestBody?.content ?? {})[0]?.schema.properties ?? {};
-      for (const field of Object.keys(body)) expect(section, `${where} ${field}`).toContain(`<code>${field}</code>`);
+      for (const field of Object.keys(body))
+        expect(section, `${where} ${field}`).toContain(`<code>${field}</code>`);
       for (const [status, response] of Object.entries(operation.responses)) {
         expect(section, `${where} ${status}`).toContain(`data-status="${status}"`);
         if (Number(status) < 400) continue;
@@ -68,7 +73,9 @@ describe("the API reference page", () => {
     expect(html).toContain('href="/api/v1/openapi.json"');
     expect(html).toContain("X-CSRF-Token");
     expect(sectionOf("post", "/api/v1/launches")).toContain("Authorization: Bearer token from /oauth/token");
-    expect(sectionOf("post", "/api/v1/launches")).toContain("ncrs_session cookie with the X-CSRF-Token header");
+    expect(sectionOf("post", "/api/v1/launches")).toContain(
+      "ncrs_session cookie with the X-CSRF-Token header",
+    );
     expect(sectionOf("get", "/api/v1/openapi.json")).toContain("Anyone: no sign-in needed");
   });
 
