@@ -85,7 +85,6 @@ export function errorBody(definitions: readonly ErrorDefinition[]) {
           code: Type.String({ enum: codes, description: "Stable error code" }),
           message: Type.String({ description: "Safe to show; never reworded once published" }),
           step: Type.Optional(Type.String({ description: "The launch check that failed" })),
-          problem: Type.Optional(Type.String({ description: "What was wrong with the request" })),
         },
         // Errors carry further safe details of their own (AppError.details): none may be lost.
         { additionalProperties: true },

@@ -9,6 +9,8 @@ import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registeredRoutes } from "../../src/platform/http/route-table.ts";
 import { API_PREFIXES } from "../../src/web/openapi.ts";
+import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
+import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { OPERATION_TESTS } from "./operation-tests.ts";
 
@@ -112,6 +114,40 @@ describe("the generated OpenAPI description", () => {
     expect(doc.info.description).toContain("/oauth/authorize");
     expect(doc.info.description).toContain("/oauth/token");
     expect(doc.info.description).toContain("API_TOKEN_TTL_SECONDS");
+  });
+
+  it("answers keep every field the routes send, errors' details included, whatever the response schemas name", async () => {
+    const agent = new HttpAgent();
+    const home = await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const call = (body: unknown) =>
+      agent.request(`${stack.baseUrl}/api/v1/launches`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          "x-csrf-token": csrfTokenIn(home.body),
+        },
+        body: JSON.stringify(body),
+      });
+    const invalid = await call({ nonsense: true });
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.body)).toEqual({
+      error: {
+        code: "request.invalid",
+        message: expect.any(String),
+      },
+      correlationId: expect.stringMatching(/.{8,}/),
+    });
+    // No such patient context: a launch check refuses it and says which.
+    const refused = await call({ patientContextId: "nosuchcontext0000000001" });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.body)).toMatchObject({
+      error: { code: "launch.stale_context", message: expect.any(String), step: "patient_context_current" },
+      correlationId: expect.any(String),
+    });
+    const token = await fetch(`${stack.baseUrl}/oauth/token`, { method: "POST" });
+    expect(token.status).toBe(401);
+    expect(await token.json()).toEqual({ error: "invalid_client", error_description: expect.any(String) });
   });
 
   it("has an HTTP test for every operation it describes, and the list names no operation it does not", () => {
