@@ -120,8 +120,7 @@ function callersOf(operation: Json, schemes: Json): string[] {
         if (scheme["type"] === "apiKey")
           return `${String(scheme["name"])} ${scheme["in"] === "cookie" ? "cookie" : "header"}`;
         if (scheme["type"] === "oauth2") return "Authorization: Bearer token from /oauth/token";
-        if (scheme["type"] === "http")
-          return `Authorization: ${String(scheme["scheme"])} (client id and secret)`;
+        if (scheme["type"] === "http") return "Authorization: Basic with the system's client id and secret";
         return name;
       })
       .join(" with the ");

@@ -77,6 +77,9 @@ describe("the API reference page", () => {
       "ncrs_session cookie with the X-CSRF-Token header",
     );
     expect(sectionOf("get", "/api/v1/openapi.json")).toContain("Anyone: no sign-in needed");
+    expect(sectionOf("post", "/oauth/token")).toContain(
+      "Authorization: Basic with the system's client id and secret",
+    );
   });
 
   it("is linked from the footer of every page", async () => {
