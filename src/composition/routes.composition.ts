@@ -16,6 +16,8 @@ import type { Database } from "../storage/database.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
 import type { ContextTokens } from "../web/context-token.ts";
+import { openApiPlugin } from "../web/plugins/openapi.plugin.ts";
+import { apiReferenceRoutes } from "../web/routes/api-reference.routes.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
@@ -77,6 +79,8 @@ function anonymousLimit(deps: RouteDeps, channel: string): AnonymousLimit {
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { config, clock, cookies, identity, patients, launch, changeEvents, audit, registry, version } = deps;
+  // First: it describes the routes registered after it.
+  await app.register(openApiPlugin);
   await app.register(startRoutes);
   await app.register(authRoutes, {
     signIn: identity.signIn,
@@ -126,6 +130,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     contextTokens: deps.contextTokens,
     publicUrl: config.publicUrl,
   });
+  await app.register(apiReferenceRoutes);
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,

@@ -1,118 +1,114 @@
-/** The OpenAPI description of the HTTP API for other point-of-care systems, served at /api/v1/openapi.json. */
+/**
+ * What the generated OpenAPI description shares: its introduction, the ways to call the API
+ * (security schemes), the tags, and the error JSON every API route answers with. Each route
+ * declares its own request and response schemas beside its handler; openapi.plugin.ts builds the
+ * document from those routes, so the description cannot drift from what the routes accept.
+ */
+import { Type } from "typebox";
+import type { ErrorDefinition } from "../platform/errors.ts";
+import { platformErrors } from "../platform/platform.errors.ts";
 
-const error = {
-  type: "object",
-  required: ["error", "correlationId"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string", description: "Stable error code, e.g. launch.unverified" },
-        message: { type: "string" },
-        step: { type: "string", description: "The launch check that failed" },
-      },
-    },
-    correlationId: { type: "string" },
-  },
+/** Routes under these prefixes are the API; every other route (the pages) stays out of the document. */
+export const API_PREFIXES: readonly string[] = ["/api/v1/", "/oauth/"];
+
+export const OPENAPI_PATH = "/api/v1/openapi.json";
+
+export const API_INFO = {
+  title: "NCRS Connect API",
+  version: "1.0.0",
+  description:
+    "Open a patient's record in the National Care Records Service (NCRS) for a signed-in user, with the same checks and audit as the \"Open in NCRS\" button. Calls are made either in the user's browser session (session cookie plus the CSRF token from any page, in the `X-CSRF-Token` header) or by a registered point-of-care system acting for the user, with a bearer token from OAuth 2.0's authorization code grant with PKCE (`/oauth/authorize` in the user's browser, then `/oauth/token` with the system's client secret). A token lasts `API_TOKEN_TTL_SECONDS` and stops working when the user's session ends.",
 } as const;
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
+export const TAGS = [
+  { name: "Launch", description: "Open a patient's record in NCRS" },
+  { name: "Authorization", description: "OAuth 2.0 for point-of-care systems acting for a signed-in user" },
+  {
+    name: "Change events",
+    description: "National change events: MNS delivery and the administrators' inbox",
+  },
+  { name: "Description", description: "This description of the API" },
+] as const;
 
-export const openApiDocument = {
-  openapi: "3.1.0",
-  info: {
-    title: "NCRS Connect API",
-    version: "1.0.0",
+export const SECURITY_SCHEMES = {
+  session: {
+    type: "apiKey",
+    in: "cookie",
+    name: "ncrs_session",
+    description: "The signed-in user's session (__Host-ncrs_session over https)",
+  },
+  csrf: {
+    type: "apiKey",
+    in: "header",
+    name: "X-CSRF-Token",
+    description: "The CSRF token from any page of the session, required with the cookie on changes",
+  },
+  pointOfCareSystem: {
+    type: "oauth2",
     description:
-      "Open a patient's record in the National Care Records Service (NCRS) for a signed-in user, with the same checks and audit as the \"Open in NCRS\" button. Calls are made either in the user's browser session (session cookie plus the CSRF token from any page, in the `X-CSRF-Token` header) or by a registered point-of-care system acting for the user, with a bearer token from OAuth 2.0's authorization code grant with PKCE (`/oauth/authorize` in the user's browser, then `/oauth/token` with the system's client secret). A token lasts `API_TOKEN_TTL_SECONDS` and stops working when the user's session ends.",
-  },
-  servers: [{ url: "/api/v1" }],
-  paths: {
-    "/launches": {
-      post: {
-        operationId: "createLaunch",
-        summary: "Check and record a launch; get the NCRS URL to open",
-        description:
-          "Runs every launch check (session, role, current patient context for this session and tab, verified NHS number, not a duplicate), durably audits the launch, and returns the NCRS deep link to open in a new tab. Any failed check returns an error with the check's code and is audited too.",
-        security: [{ session: [], csrf: [] }, { pointOfCareSystem: [] }],
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["patientContextId"],
-                additionalProperties: false,
-                properties: {
-                  patientContextId: {
-                    type: "string",
-                    pattern: "^[A-Za-z0-9_-]{16,64}$",
-                    description: "The patient context made when the user selected the patient",
-                  },
-                  encounterId: {
-                    type: "string",
-                    maxLength: 64,
-                    pattern: "^[A-Za-z0-9._:-]+$",
-                    description: "Optional encounter reference recorded with the launch",
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          "201": {
-            description: "Launch recorded; open `launchUrl` in a new tab",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["launchUrl", "launchRef"],
-                  properties: {
-                    launchUrl: { type: "string", format: "uri" },
-                    launchRef: { type: "string", format: "uuid" },
-                  },
-                },
-              },
-            },
-          },
-          "400": errorResponse("The request body is not valid"),
-          "401": errorResponse(
-            "No live session (launch.no_session), or the bearer token is not valid (api_access.token_invalid)",
-          ),
-          "403": errorResponse("The role cannot launch, or the CSRF token is missing or wrong"),
-          "404": errorResponse("Unknown patient context"),
-          "409": errorResponse("A check failed: stale context, unverified or invalid NHS number, duplicate"),
-        },
+      "A registered system (API_CLIENTS) acting for the signed-in user, sending `Authorization: Bearer <token>`: confidential client (client_secret_basic or client_secret_post), PKCE S256 required.",
+    flows: {
+      authorizationCode: {
+        authorizationUrl: "/oauth/authorize",
+        tokenUrl: "/oauth/token",
+        scopes: {},
       },
     },
   },
-  components: {
-    securitySchemes: {
-      session: {
-        type: "apiKey",
-        in: "cookie",
-        name: "ncrs_session",
-        description: "The signed-in user's session (__Host-ncrs_session over https)",
-      },
-      csrf: { type: "apiKey", in: "header", name: "X-CSRF-Token" },
-      pointOfCareSystem: {
-        type: "oauth2",
-        description:
-          "A registered system (API_CLIENTS) acting for the signed-in user: confidential client (client_secret_basic or client_secret_post), PKCE S256 required.",
-        flows: {
-          authorizationCode: {
-            authorizationUrl: "/oauth/authorize",
-            tokenUrl: "/oauth/token",
-            scopes: {},
-          },
-        },
-      },
-    },
-    schemas: { Error: error },
+  clientSecretBasic: {
+    type: "http",
+    scheme: "basic",
+    description: "The registered system's client id and secret (client_secret_basic, RFC 6749 §2.3.1)",
+  },
+  mnsSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "X-MNS-Signature",
+    description:
+      "`t=<seconds>,v1=<hex>`: HMAC-SHA256 of the timestamp and the exact body with a shared secret",
   },
 } as const;
+
+/** Errors any API route can answer with, whatever it does. */
+export const COMMON_ERRORS: readonly ErrorDefinition[] = [platformErrors.internal];
+
+/** The statuses error JSON is sent with. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+/** The error JSON for one status, naming the codes a route answers with at that status. */
+export function errorBody(definitions: readonly ErrorDefinition[]) {
+  const codes = definitions.map((d) => d.code);
+  return Type.Object(
+    {
+      error: Type.Object(
+        {
+          code: Type.String({ enum: codes, description: "Stable error code" }),
+          message: Type.String({ description: "Safe to show; never reworded once published" }),
+          step: Type.Optional(Type.String({ description: "The launch check that failed" })),
+        },
+        // Errors carry further safe details of their own (AppError.details): none may be lost.
+        { additionalProperties: true },
+      ),
+      correlationId: Type.String({ description: "Quote it to the service desk; it is in every log line" }),
+    },
+    { description: definitions.map((d) => `${d.code}: ${d.title}`).join(ERROR_SEPARATOR) },
+  );
+}
+
+const ERROR_SEPARATOR = "; ";
+
+/** The title of each code in an error response's description, as errorBody writes it. */
+export function errorTitles(description: string): ReadonlyMap<string, string> {
+  const pairs = description.split(ERROR_SEPARATOR).map((part) => /^([a-z_]+\.[a-z_]+): (.+)$/.exec(part));
+  return new Map(pairs.every(Boolean) ? pairs.map((m) => [m?.[1] ?? "", m?.[2] ?? ""]) : []);
+}
+
+/** Response schemas for the given catalogue errors (and the common ones), one per status. */
+export function errorResponses(
+  ...definitions: readonly ErrorDefinition[]
+): Partial<Record<ErrorStatus, ReturnType<typeof errorBody>>> {
+  const byStatus = new Map<number, ErrorDefinition[]>();
+  const unique = new Map([...definitions, ...COMMON_ERRORS].map((d) => [d.code, d]));
+  for (const d of unique.values()) byStatus.set(d.status, [...(byStatus.get(d.status) ?? []), d]);
+  return Object.fromEntries([...byStatus].map(([status, list]) => [status, errorBody(list)]));
+}

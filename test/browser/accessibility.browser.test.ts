@@ -79,6 +79,7 @@ describe.each(VIEWPORTS)("accessibility at $name width ($width px)", (viewport) 
     "/help/smartcard",
     "/help/ncrs-readiness",
     "/help/self-check",
+    "/developers/api",
     "/status",
     "/signed-out?reason=backchannel_logout",
     "/no-such-page",

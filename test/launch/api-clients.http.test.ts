@@ -245,11 +245,11 @@ describe.each(dialects)("API clients acting for a user (%s)", (dialect) => {
       components: {
         securitySchemes: Record<string, { flows?: { authorizationCode?: { tokenUrl: string } } }>;
       };
-      paths: { "/launches": { post: { security: Record<string, unknown>[] } } };
+      paths: { "/api/v1/launches": { post: { security: Record<string, unknown>[] } } };
     };
     expect(doc.components.securitySchemes["pointOfCareSystem"]?.flows?.authorizationCode?.tokenUrl).toBe(
       "/oauth/token",
     );
-    expect(doc.paths["/launches"].post.security).toContainEqual({ pointOfCareSystem: [] });
+    expect(doc.paths["/api/v1/launches"].post.security).toContainEqual({ pointOfCareSystem: [] });
   });
 });

@@ -249,7 +249,7 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     const doc = JSON.parse(
       (await agent.get(`${stack.baseUrl}/api/v1/openapi.json`, { accept: "application/json" })).body,
     );
-    expect(doc.paths["/launches"].post.operationId).toBe("createLaunch");
+    expect(doc.paths["/api/v1/launches"].post.operationId).toBe("createLaunch");
   });
 
   it("tells the page whether its launch has reached us, for this session only", async () => {

@@ -146,7 +146,11 @@ async function sendError(
   reply.code(error.status).header("cache-control", "no-store");
   if (error.status === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", "60");
   if (wantsFhir(request)) {
-    return reply.type("application/fhir+json").send(operationOutcomeOf(error, correlationId));
+    // Not the route's JSON error schema: a FHIR resource has its own shape.
+    return reply
+      .type("application/fhir+json")
+      .serializer((payload) => JSON.stringify(payload))
+      .send(operationOutcomeOf(error, correlationId));
   }
   if (wantsJson(request)) {
     return reply.type("application/json").send({

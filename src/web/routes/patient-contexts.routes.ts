@@ -6,11 +6,15 @@
  * FHIR OperationOutcome for a caller that asks for `application/fhir+json`.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { apiAccessErrors } from "../../api-access/api-access.errors.ts";
+import { sessionErrors } from "../../identity/identity.errors.ts";
+import { handoverErrors } from "../../patients/handover.errors.ts";
 import type { PatientHandoverService } from "../../patients/patient-handover.service.ts";
 import { AppError } from "../../platform/errors.ts";
 import { csrfUnless } from "../../platform/http/csrf-routes.ts";
 import { platformErrors } from "../../platform/platform.errors.ts";
 import type { ContextTokens } from "../context-token.ts";
+import { errorResponses } from "../openapi.ts";
 
 export interface PatientContextRouteDeps {
   readonly handover: PatientHandoverService;
@@ -81,8 +85,11 @@ const answer = {
 } as const;
 
 export const patientContextSchema = {
+  operationId: "createPatientContext",
   summary: "Hand over the patient the user has open in your system",
-  tags: ["patient-contexts"],
+  description:
+    "Takes a FHIR R4 Patient (NHS number identifier https://fhir.nhs.uk/Id/nhs-number, and your own identifier with its system), finds the patient again by your identifier or adds them, checks them with PDS, and opens a patient context for the user's session bound to your window. The answer says whether NCRS can be opened now (launchable), or the user must confirm first at confirmUrl. Local details are never written over. Send an Idempotency-Key to make a retry safe. A refusal is our error JSON, or a FHIR OperationOutcome when you send Accept: application/fhir+json.",
+  tags: ["Patient hand-over"],
   headers: {
     type: "object",
     properties: { "idempotency-key": { type: "string", maxLength: 200 } },
@@ -105,8 +112,29 @@ export const patientContextSchema = {
     required: ["patient", "windowId"],
     additionalProperties: false,
   },
-  response: { 200: answer, 201: answer },
-} as const;
+  response: {
+    200: { ...answer, description: "The same request again (same Idempotency-Key): the same answer" },
+    201: { ...answer, description: "The patient is in context for the user" },
+    ...errorResponses(
+      platformErrors.invalid,
+      handoverErrors.not_r4_patient,
+      handoverErrors.invalid_window,
+      sessionErrors.required,
+      apiAccessErrors.token_invalid,
+      sessionErrors.forbidden,
+      apiAccessErrors.insufficient_scope,
+      platformErrors.csrf_invalid,
+      handoverErrors.identifier_conflict,
+      handoverErrors.no_nhs_number,
+      handoverErrors.invalid_nhs_number,
+      handoverErrors.conflicting_nhs_numbers,
+      handoverErrors.no_system_identifier,
+      handoverErrors.idempotency_key_reused,
+      platformErrors.body_too_large,
+      platformErrors.unsupported_media_type,
+    ),
+  },
+};
 
 export async function patientContextRoutes(
   app: FastifyInstance,
