@@ -11,6 +11,7 @@ import { eventIntake } from "./event-intake.bench.ts";
 import { eventProcessing } from "./event-processing.bench.ts";
 import { launchRedirect } from "./launch-redirect.bench.ts";
 import type { BenchResult } from "./lib/result.ts";
+import { patientHandover } from "./patient-handover.bench.ts";
 import { patientPage } from "./patient-page.bench.ts";
 import { pdsBurst } from "./pds-burst.bench.ts";
 
@@ -23,6 +24,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "event-intake": eventIntake,
   "event-processing": eventProcessing,
   "launch-redirect": launchRedirect,
+  "patient-handover": patientHandover,
   "patient-page": patientPage,
   "pds-burst": pdsBurst,
 };

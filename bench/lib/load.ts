@@ -11,11 +11,17 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** Requests answered in the measured period. */
+  readonly requests: number;
 }
 
 export interface LoadOptions {
   readonly url: string;
   readonly headers?: Record<string, string>;
+  readonly method?: "GET" | "POST";
+  readonly body?: string;
+  /** A body made afresh for each request (instead of `body`). */
+  readonly bodyFor?: () => string;
   readonly seconds?: number;
   readonly connections?: number;
 }
@@ -24,6 +30,11 @@ async function once(options: LoadOptions, seconds: number): Promise<autocannon.R
   return autocannon({
     url: options.url,
     headers: options.headers ?? {},
+    ...(options.method ? { method: options.method } : {}),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    ...(options.bodyFor
+      ? { requests: [{ setupRequest: (request: object) => ({ ...request, body: options.bodyFor?.() }) }] }
+      : {}),
     duration: seconds,
     connections: options.connections ?? 16,
     pipelining: 1,
@@ -40,5 +51,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     p99Ms: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors,
+    requests: r.requests.total,
   };
 }

@@ -30,13 +30,23 @@ export interface Product {
 export interface ProductOptions {
   /** Start the NCRS simulator (a CIS2 client of the same CIS2 simulator) and launch into it. */
   readonly ncrs?: boolean;
+  /** The PDS simulator's spike arrest (PDS's own default, 5 per second, unless given; 0 = off). */
+  readonly pdsRateLimitPerSecond?: number;
 }
 
 export async function startProduct(
   env: Record<string, string> = {},
   options: ProductOptions = {},
 ): Promise<Product> {
-  const [cis2, pds] = await Promise.all([startCis2Simulator({ port: 0 }), startPdsSimulator({ port: 0 })]);
+  const [cis2, pds] = await Promise.all([
+    startCis2Simulator({ port: 0 }),
+    startPdsSimulator({
+      port: 0,
+      ...(options.pdsRateLimitPerSecond === undefined
+        ? {}
+        : { rateLimitPerSecond: options.pdsRateLimitPerSecond }),
+    }),
+  ]);
   const ncrs = options.ncrs
     ? await startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } })
     : null;
