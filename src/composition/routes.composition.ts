@@ -2,6 +2,7 @@
  * Part of the composition root: registers every page and API route plugin with the services it
  * needs. Security, sessions, views and error handling are registered before this, in app.ts.
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
@@ -11,7 +12,8 @@ import type { RefusalMetrics } from "../ops/refusal-metrics.ts";
 import type { UpstreamHealth } from "../ops/upstream-health.ts";
 import { AddressLimiter } from "../platform/address-limiter.ts";
 import type { Clock } from "../platform/clock.ts";
-import type { SealedTokens } from "../platform/sealed-token.ts";
+import { fileSecret } from "../platform/key-store.ts";
+import { SealedTokens } from "../platform/sealed-token.ts";
 import type { Database } from "../storage/database.ts";
 import { pendingMigrations } from "../storage/migrate.ts";
 import type { AnonymousLimit } from "../web/anonymous-limit.ts";
@@ -19,6 +21,7 @@ import type { ContextTokens } from "../web/context-token.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
+import { embedRoutes } from "../web/routes/embed.routes.ts";
 import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
 import { helpRoutes } from "../web/routes/help.routes.ts";
 import { jwksRoutes } from "../web/routes/jwks.routes.ts";
@@ -125,6 +128,25 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     handover: patients.handover,
     contextTokens: deps.contextTokens,
     publicUrl: config.publicUrl,
+  });
+  await app.register(embedRoutes, {
+    contextTokens: deps.contextTokens,
+    // The service's cookie secret, as app.ts finds it: another instance opens what this one sealed.
+    openTokens: new SealedTokens(
+      config.cookieSecret ?? fileSecret(join(config.dataDir, "keys"), "cookie-secret"),
+      "embed-open",
+    ),
+    launches: launch.launches,
+    contexts: patients.contexts,
+    clock,
+    verificationStaleSeconds: config.verificationStaleSeconds,
+    windowName: config.ncrsWindowName,
+    reuseTab: config.ncrsTabReuse,
+    anonymous: anonymousLimit(deps, "embed"),
+    sameUser: async (session, otherSessionId) => {
+      const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
+      return other !== undefined && other.user.id === session.user.id;
+    },
   });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
