@@ -218,6 +218,22 @@ describe("the embedded Open in NCRS button on another site's page, in Chromium",
     expect(await tab.getByTestId("check-with-pds").isVisible()).toBe(true);
   });
 
+  it("shared workstation: in another user's session the tab says the button belongs to another sign-in, and NCRS is not opened", async () => {
+    const path = await handedOverIn(await newContext());
+    const colleague = await newContext();
+    await signInInBrowser(await colleague.newPage(), stack.baseUrl, USERS.admin);
+    const { page } = await openHost(colleague, path);
+    const [tab] = await Promise.all([
+      colleague.waitForEvent("page"),
+      page.getByRole("button", { name: "Open in NCRS for Oscar Hartley" }).click(),
+    ]);
+    await tab.getByTestId("error-title").waitFor();
+    expect(await tab.getByTestId("error-title").textContent()).toBe("This button belongs to another sign-in");
+    expect(await tab.getByTestId("error-code").textContent()).toBe("embed.other_session");
+    expect(new URL(tab.url()).origin).toBe(stack.baseUrl);
+    await tab.screenshot({ path: "/tmp/embed-other-session.png" });
+  });
+
   it("the host page with the button has no axe violations", async () => {
     // axe is injected into the page; the host's policy (rightly) forbids that, so this context bypasses it.
     const context = await newContext({ bypassCSP: true });
