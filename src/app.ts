@@ -240,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     searchTokens: new SealedTokens(cookieSecret, "patient-search"),
     auditSearchTokens: new SealedTokens(cookieSecret, "audit-search"),
     contextTokens: new ContextTokens(new SealedTokens(cookieSecret, "patient-context")),
+    embedOpenTokens: new SealedTokens(cookieSecret, "embed-open"),
   });
 
   const housekeeping = new Housekeeping({

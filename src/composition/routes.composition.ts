@@ -21,6 +21,7 @@ import { apiReferenceRoutes } from "../web/routes/api-reference.routes.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
+import { embedRoutes } from "../web/routes/embed.routes.ts";
 import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
 import { helpRoutes } from "../web/routes/help.routes.ts";
 import { jwksRoutes } from "../web/routes/jwks.routes.ts";
@@ -60,6 +61,8 @@ export interface RouteDeps {
   readonly searchTokens: SealedTokens;
   /** For the embeddable button: a handed-over patient's context, sealed. */
   readonly contextTokens: ContextTokens;
+  /** For the embeddable button's short hop from its form post to our own origin. */
+  readonly embedOpenTokens: SealedTokens;
   /** Seals audit searches for their results addresses. */
   readonly auditSearchTokens: SealedTokens;
   /** Counts requests refused for too many anonymous refusals from one address. */
@@ -131,6 +134,21 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     publicUrl: config.publicUrl,
   });
   await app.register(apiReferenceRoutes);
+  await app.register(embedRoutes, {
+    contextTokens: deps.contextTokens,
+    openTokens: deps.embedOpenTokens,
+    launches: launch.launches,
+    contexts: patients.contexts,
+    clock,
+    verificationStaleSeconds: config.verificationStaleSeconds,
+    windowName: config.ncrsWindowName,
+    reuseTab: config.ncrsTabReuse,
+    anonymous: anonymousLimit(deps, "embed"),
+    sameUser: async (session, otherSessionId) => {
+      const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
+      return other !== undefined && other.user.id === session.user.id;
+    },
+  });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,

@@ -192,8 +192,9 @@ export class LaunchService {
   }
 
   /**
-   * Issues and launches in one go, for API clients: the same checks and audit as the button. A
-   * refusal at issue time (stale context, unverified number) is audited as a blocked launch too.
+   * Issues and launches in one go, for API clients and the embedded button: the same checks and
+   * audit as our own button. A refusal at issue time (stale context, unverified number) is audited
+   * as a blocked launch too.
    */
   async launchNow(
     session: Session,
@@ -202,11 +203,12 @@ export class LaunchService {
     correlationId: string,
     client: ClientInfo,
     apiClientId: string | null = null,
+    source: LaunchSource = "api",
   ): Promise<LaunchResult> {
     const started = this.#deps.clock.now().getTime();
     let issued: IssuedLaunchId;
     try {
-      issued = await this.issue(session, contextId, { source: "api", encounterId, apiClientId });
+      issued = await this.issue(session, contextId, { source, encounterId, apiClientId });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const reason: LaunchBlockReason = error.code.startsWith("patient.") ? "stale_context" : reasonOf(error);

@@ -5,8 +5,8 @@ import type { RolePolicy } from "../identity/roles.ts";
 import type { NhsNumber } from "../patients/nhs-number.ts";
 import type { LaunchTemplate } from "./launch-template.ts";
 
-/** Where a launch was asked for: our patient page, or the HTTP API for other systems. */
-export type LaunchSource = "patient_page" | "api";
+/** Where a launch was asked for: our patient page, the HTTP API for other systems, or the button embedded in one. */
+export type LaunchSource = "patient_page" | "api" | "embed";
 
 /** What the browser reported after the click. */
 /**

@@ -41,7 +41,8 @@ export function csrfUnless(app: FastifyInstance, skip: (request: FastifyRequest)
 }
 
 function protectionOf(app: FastifyInstance, route: RouteOptions): CsrfRoute["protection"] | undefined {
-  const handlers = [route.preHandler ?? []].flat() as unknown[];
+  // Before validation (preValidation) or after it (preHandler): either guards the route.
+  const handlers = [route.preValidation ?? [], route.preHandler ?? []].flat() as unknown[];
   if (handlers.includes(app.csrfProtection)) return "csrf";
   if (handlers.some((h) => typeof h === "function" && GUARD in h)) return "csrf_unless";
   const reason = route.config?.csrfExempt;
