@@ -19,6 +19,7 @@ import type { ContextTokens } from "../web/context-token.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
+import { contextLaunchRoutes } from "../web/routes/context-launch.routes.ts";
 import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
 import { helpRoutes } from "../web/routes/help.routes.ts";
 import { jwksRoutes } from "../web/routes/jwks.routes.ts";
@@ -126,6 +127,18 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     contextTokens: deps.contextTokens,
     publicUrl: config.publicUrl,
   });
+  const contextLaunch = await launch.openContextLaunch({
+    handover: patients.handover,
+    anonymous: anonymousLimit(deps, "context_launch"),
+  });
+  await app.register(contextLaunchRoutes, {
+    contextLaunch: contextLaunch.service,
+    sessions: identity.sessions,
+    rolePolicy: identity.rolePolicy,
+    sessionCookie: cookies.session,
+    secureCookies: config.secureCookies,
+    bindingSeconds: config.cis2LoginTtlSeconds,
+  });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,
@@ -162,7 +175,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     organisationNames: (codes) => identity.sessionRepository.organisationNames(codes),
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
-  await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
+  await app.register(jwksRoutes, {
+    keys: [identity.keys, contextLaunch.encryptionKeys],
+    maxAgeSeconds: config.jwksMaxAgeSeconds,
+  });
   await app.register(opsRoutes, {
     registry,
     startedAt: clock.now(),

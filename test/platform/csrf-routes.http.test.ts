@@ -15,6 +15,7 @@ const EXEMPT = [
   "POST /oauth/token",
   "POST /api/v1/events/mns",
   "POST /launch",
+  "POST /context-launch",
 ].sort();
 
 /** Placeholder path parameters that pass each route's own validation, so the CSRF check is what answers. */
