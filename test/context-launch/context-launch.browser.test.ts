@@ -4,7 +4,9 @@
  * with CIS2, lands on our patient page (NCRS is not opened by itself), clicks "Open in NCRS", and
  * NCRS shows that patient. The refusal pages are photographed for review.
  */
-import type { Browser } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeApiClient } from "../support/api-client.ts";
 import { launchBrowser } from "../support/browser.ts";
@@ -13,6 +15,21 @@ import { type Stack, startStack } from "../support/stack.ts";
 import { encryptTo, type SigningKey, signingKey, signLaunch } from "./context-launch-support.ts";
 
 const CLIENT = makeApiClient("riverside-desktop");
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+/** axe's findings on the page as it is now (rule ids), as the accessibility suite checks every page. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (tags) => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run: (o: unknown) => Promise<{ violations: { id: string }[] }> };
+      }
+    ).axe;
+    return (await axe.run({ runOnly: { type: "tag", values: tags } })).violations.map((v) => v.id);
+  }, AXE_TAGS);
+}
 let stack: Stack;
 let browser: Browser;
 let key: SigningKey;
@@ -66,8 +83,9 @@ describe("the signed context launch in Chromium", () => {
     await context.close();
   });
 
-  it("refusal pages: another user's launch, a plain token in the address, an expired launch (screenshots)", async () => {
-    const context = await browser.newContext();
+  it("refusal pages: another user's launch, a plain token in the address, an expired launch (screenshots, axe)", async () => {
+    // axe is injected into the page; the CSP (rightly) forbids that, so this context bypasses it.
+    const context = await browser.newContext({ bypassCSP: true });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     await page.goto(await desktopUrl({ user_hint: USERS.multiRole, window_id: "desktop-other" }));
@@ -77,11 +95,13 @@ describe("the signed context launch in Chromium", () => {
     await page.waitForURL(/\/context-launch\/continue\//);
     expect(await page.getByTestId("error-title").textContent()).toBe("This launch is for another user");
     await page.screenshot({ path: "/tmp/context-launch-other-user.png", fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     const plain = await signLaunch(key, CLIENT.id, `${stack.baseUrl}/context-launch`);
     await page.goto(`${stack.baseUrl}/context-launch?${new URLSearchParams({ launch_token: plain })}`);
     expect(await page.getByTestId("error-code").textContent()).toBe("context_launch.encryption_required");
     await page.screenshot({ path: "/tmp/context-launch-encryption-required.png", fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     const now = Math.floor(Date.now() / 1000);
     const expired = await signLaunch(key, CLIENT.id, `${stack.baseUrl}/context-launch`, {
