@@ -4,6 +4,7 @@
  * type demands a row for each name here. Add a row here (and there) before emitting anything new.
  */
 import type { ApiAccessGranted } from "./api-access/api-access.events.ts";
+import type { ContextLaunchRefused } from "./api-access/context-launch.events.ts";
 import type { AuditExported, AuditPruned, AuditSearched } from "./audit/audit.events.ts";
 import { EVENTS_DOMAIN_EVENT_NAMES, type EventsDomainEvents } from "./events/events.events.ts";
 import type {
@@ -56,6 +57,7 @@ export interface DomainEvents extends EventsDomainEvents {
   "launch.blocked": LaunchBlocked;
   "launch.browser_outcome": LaunchBrowserOutcomeReported;
   "api_access.granted": ApiAccessGranted;
+  "context_launch.refused": ContextLaunchRefused;
   "audit.searched": AuditSearched;
   "audit.exported": AuditExported;
   "audit.pruned": AuditPruned;
@@ -83,6 +85,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "launch.blocked",
   "launch.browser_outcome",
   "api_access.granted",
+  "context_launch.refused",
   "audit.searched",
   "audit.exported",
   "audit.pruned",

@@ -69,6 +69,14 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
   },
   "workstation.revoked": { correlationId: "c", workstationId: "w-2", by: actor },
   "api_access.granted": { correlationId: "c", clientId: "riverside-epr", by: actor },
+  "context_launch.refused": {
+    correlationId: "c",
+    by: actor,
+    clientId: "riverside-epr",
+    code: "context_launch.replayed",
+    via: "POST",
+    encrypted: false,
+  },
   "patient.selected": { ...actor, correlationId: "c", patientId: "p", contextId: "x", nhsNumber: null },
   "patient_context.received": {
     ...actor,

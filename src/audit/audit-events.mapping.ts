@@ -175,6 +175,13 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     source: "api-access",
     details: { clientId: e.clientId },
   }),
+  "context_launch.refused": (e) => ({
+    ...(e.by ? actor(e.by) : {}),
+    outcome: "context_launch.refused",
+    correlationId: e.correlationId,
+    source: "context-launch",
+    details: { code: e.code, apiClientId: e.clientId, via: e.via, encrypted: e.encrypted },
+  }),
   "workstation.registered": (e) => ({
     ...actor(e.by),
     outcome: "registered",

@@ -42,7 +42,7 @@ export const OUTCOME_GROUPS: readonly OutcomeGroup[] = [
   },
   {
     heading: "Hand-overs from point-of-care systems",
-    codes: ["handover.verified", "handover.needs_confirmation", "handover.refused"],
+    codes: ["handover.verified", "handover.needs_confirmation", "handover.refused", "context_launch.refused"],
   },
   {
     heading: "Launches into NCRS",

@@ -58,6 +58,9 @@ export const OUTCOMES = {
   "handover.refused": blocked(
     "A point-of-care system's hand-over of a patient was refused; the record's details give the error's code.",
   ),
+  "context_launch.refused": blocked(
+    "A point-of-care system's signed context launch was refused (expired, replayed, not verified, or for another user than the one signed in); the record's details give the error's code.",
+  ),
   requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
   "browser.opened": success(

@@ -1,8 +1,11 @@
 /**
- * Wires "Open in NCRS": the checked deep-link template, the launch service, the help content, and the
- * access of point-of-care systems to the launch API.
+ * Wires "Open in NCRS": the checked deep-link template, the launch service, the help content, the
+ * access of point-of-care systems to the launch API, and their signed context launches.
  */
+import { join } from "node:path";
 import { ApiAccessService } from "../api-access/api-access.service.ts";
+import { clientKeySets } from "../api-access/context-launch.keys.ts";
+import { ContextLaunchService } from "../api-access/context-launch.service.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
 import type { RolePolicy } from "../identity/roles.ts";
@@ -10,9 +13,14 @@ import type { RefusalCounter } from "../launch/launch.ports.ts";
 import { LaunchService } from "../launch/launch.service.ts";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
+import type { PatientHandoverService } from "../patients/patient-handover.service.ts";
+import type { AddressLimiter } from "../platform/address-limiter.ts";
 import type { Clock } from "../platform/clock.ts";
+import { fileSecret, KeyStore } from "../platform/key-store.ts";
 import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
+import { SealedTokens } from "../platform/sealed-token.ts";
 import { SqlApiAccessRepository } from "../storage/api-access.repository.ts";
+import { SqlLaunchJtiStore, SqlPendingLaunchStore } from "../storage/context-launch.repository.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlLaunchIntentRepository } from "../storage/launch.repository.ts";
 import { LaunchHelpContent } from "../web/launch-help.ts";
@@ -24,6 +32,20 @@ export interface Launch {
   readonly apiAccess: ApiAccessService;
   readonly panel: LaunchPanelDeps;
   readonly ncrsOrigin: string;
+  /** Opens the signed context launch (its encryption key is created under DATA_DIR on first use). */
+  readonly openContextLaunch: (more: ContextLaunchNeeds) => Promise<ContextLaunch>;
+}
+
+export interface ContextLaunchNeeds {
+  readonly handover: PatientHandoverService;
+  /** Launches refused with no session and no verified signature, per address. */
+  readonly anonymous: { readonly limiter: AddressLimiter; readonly limited: () => void };
+}
+
+export interface ContextLaunch {
+  readonly service: ContextLaunchService;
+  /** The key systems encrypt launches in an address to, published in our JWKS as "enc". */
+  readonly encryptionKeys: KeyStore;
 }
 
 export function buildLaunch(deps: {
@@ -71,5 +93,34 @@ export function buildLaunch(deps: {
     clock: deps.clock,
     tokenTtlSeconds: config.apiTokenTtlSeconds,
   });
-  return { launches, apiAccess, panel, ncrsOrigin: parsed.value.origin };
+  const openContextLaunch = async (more: ContextLaunchNeeds): Promise<ContextLaunch> => {
+    const keysDir = join(config.dataDir, "keys");
+    const encryptionKeys = await KeyStore.open(keysDir, "context-launch-encryption", "ECDH-ES+A256KW", "enc");
+    const secret = config.cookieSecret ?? fileSecret(keysDir, "cookie-secret");
+    const service = new ContextLaunchService({
+      keysOf: clientKeySets(config.apiClients, config.contextLaunchJwksCooldownSeconds),
+      decryptionKey: (kid) => encryptionKeys.privateKey(kid),
+      jtis: new SqlLaunchJtiStore(deps.database.db),
+      pending: new SqlPendingLaunchStore(deps.database.db),
+      sealer: new SealedTokens(secret, "context-launch"),
+      handover: more.handover,
+      anonymous: {
+        count: (refusal) => deps.anonymousRefusals.count(refusal),
+        allow: (address) => {
+          if (more.anonymous.limiter.hit(address)) return true;
+          more.anonymous.limited();
+          return false;
+        },
+      },
+      events: deps.events,
+      clock: deps.clock,
+      settings: {
+        audience: `${config.publicUrl}/context-launch`,
+        skewSeconds: config.contextLaunchSkewSeconds,
+        pendingSeconds: config.cis2LoginTtlSeconds,
+      },
+    });
+    return { service, encryptionKeys };
+  };
+  return { launches, apiAccess, panel, ncrsOrigin: parsed.value.origin, openContextLaunch };
 }

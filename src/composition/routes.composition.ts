@@ -21,6 +21,7 @@ import { apiReferenceRoutes } from "../web/routes/api-reference.routes.ts";
 import { auditRoutes } from "../web/routes/audit.routes.ts";
 import { authRoutes } from "../web/routes/auth.routes.ts";
 import { clinicalSafetyRoutes } from "../web/routes/clinical-safety.routes.ts";
+import { contextLaunchRoutes } from "../web/routes/context-launch.routes.ts";
 import { embedRoutes } from "../web/routes/embed.routes.ts";
 import { eventAdminRoutes, eventIntakeRoutes } from "../web/routes/events.routes.ts";
 import { helpRoutes } from "../web/routes/help.routes.ts";
@@ -149,6 +150,18 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       return other !== undefined && other.user.id === session.user.id;
     },
   });
+  const contextLaunch = await launch.openContextLaunch({
+    handover: patients.handover,
+    anonymous: anonymousLimit(deps, "context_launch"),
+  });
+  await app.register(contextLaunchRoutes, {
+    contextLaunch: contextLaunch.service,
+    sessions: identity.sessions,
+    rolePolicy: identity.rolePolicy,
+    sessionCookie: cookies.session,
+    secureCookies: config.secureCookies,
+    bindingSeconds: config.cis2LoginTtlSeconds,
+  });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,
@@ -185,7 +198,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     organisationNames: (codes) => identity.sessionRepository.organisationNames(codes),
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
-  await app.register(jwksRoutes, { keys: identity.keys, maxAgeSeconds: config.jwksMaxAgeSeconds });
+  await app.register(jwksRoutes, {
+    keys: [identity.keys, contextLaunch.encryptionKeys],
+    maxAgeSeconds: config.jwksMaxAgeSeconds,
+  });
   await app.register(opsRoutes, {
     registry,
     startedAt: clock.now(),

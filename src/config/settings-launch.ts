@@ -107,6 +107,22 @@ export const launchSettings = {
     description:
       'Point-of-care systems that may act for signed-in users through `/oauth/authorize` and `/oauth/token`, as JSON: `[{"id":"riverside-epr","secretSha256":"<hex SHA-256 of its secret>","redirectUris":["https://…"],"scopes":["launch","patient-context"],"jwksUri":"https://…/jwks.json"}]`. `scopes` (default `["launch"]`) is what its tokens may be granted: `launch` for `POST /api/v1/launches`, `patient-context` for `POST /api/v1/patient-contexts`. `jwksUri` (or an inline `jwks`) holds the public keys its signed context launches are checked with. `npm run cli -- api-client secret` makes a secret and its hash. Redirect URIs and JWKS URIs must be https unless DEV_ALLOW_HTTP is on.',
   }),
+  contextLaunchSkewSeconds: setting({
+    env: "CONTEXT_LAUNCH_SKEW_SECONDS",
+    group: "API clients",
+    schema: nonNegativeInt.max(60),
+    default: "60",
+    description:
+      "How far a signed context launch's `iat` and `exp` may be from our clock, for the sending system's clock being a little off (60 at most). Its used `jti` is kept until `exp` plus this. See ADR 17.",
+  }),
+  contextLaunchJwksCooldownSeconds: setting({
+    env: "CONTEXT_LAUNCH_JWKS_COOLDOWN_SECONDS",
+    group: "API clients",
+    schema: positiveInt.max(300),
+    default: "30",
+    description:
+      "A signed context launch with a key id we have not seen fetches the system's `jwksUri` again (that is how its keys rotate without a restart), but not more often than this per system, so unknown key ids cannot make us hammer its server.",
+  }),
   apiTokenTtlSeconds: setting({
     env: "API_TOKEN_TTL_SECONDS",
     group: "API clients",

@@ -1,6 +1,8 @@
 /**
- * Signing keys we generate ourselves and keep under DATA_DIR (git-ignored, mode 0600): the CIS2
- * client-assertion key now, others later. Rotation is three steps so relying parties never see a
+ * Keys we generate ourselves and keep under DATA_DIR (git-ignored, mode 0600): the CIS2
+ * client-assertion signing key, the audit checkpoint key, and the encryption key systems encrypt
+ * their signed context launches to. Each store's keys are for one `use` ("sig" or "enc"), said in
+ * the JWKS we publish, so a relying party never takes an encryption key for a signing key. Rotation is three steps so relying parties never see a
  * signature from a key they have not been able to fetch:
  *   stage    — a new key is published (JWKS) but not used;
  *   activate — the staged key signs; the old one stays published as "previous";
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 
 export type KeyStatus = "staged" | "active" | "previous";
+export type KeyUse = "sig" | "enc";
 
 interface StoredKey {
   readonly kid: string;
@@ -33,20 +36,22 @@ const RELOAD_CHECK_MS = 2000;
 export class KeyStore {
   readonly #path: string;
   readonly #alg: string;
+  readonly #use: KeyUse;
   #keys: StoredKey[] = [];
   #loadedMtimeMs = 0;
   #checkedAt = 0;
   #signing: { kid: string; key: Promise<SigningKey> } | undefined;
 
-  private constructor(path: string, alg: string) {
+  private constructor(path: string, alg: string, use: KeyUse) {
     this.#path = path;
     this.#alg = alg;
+    this.#use = use;
   }
 
   /** Opens `<dir>/<name>.json`, creating it with one active key on first use. */
-  static async open(dir: string, name: string, alg: string): Promise<KeyStore> {
+  static async open(dir: string, name: string, alg: string, use: KeyUse = "sig"): Promise<KeyStore> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const store = new KeyStore(join(dir, `${name}.json`), alg);
+    const store = new KeyStore(join(dir, `${name}.json`), alg, use);
     if (existsSync(store.#path)) store.#load();
     if (!store.#keys.some((k) => k.status === "active")) {
       store.#keys = [...store.#keys, await store.#generate("active")];
@@ -74,7 +79,17 @@ export class KeyStore {
   /** Public keys to publish: staged, active and previous. */
   publicJwks(): { keys: JWK[] } {
     this.#reloadIfChanged();
-    return { keys: this.#keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: "sig" })) };
+    return { keys: this.#keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: this.#use })) };
+  }
+
+  /**
+   * The private key published under `kid` (staged, active or previous), for decrypting what was
+   * encrypted to it: a sender may still hold the key we are rotating away from.
+   */
+  async privateKey(kid: string): Promise<CryptoKey | undefined> {
+    this.#reloadIfChanged();
+    const key = this.#keys.find((k) => k.kid === kid);
+    return key ? ((await importJWK(key.privateJwk, key.alg)) as CryptoKey) : undefined;
   }
 
   list(): ReadonlyArray<{ kid: string; alg: string; status: KeyStatus; createdAt: string }> {

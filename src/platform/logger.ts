@@ -36,9 +36,11 @@ const REDACT_PATHS = [
   "*.client_secret",
   "*.password",
   "*.nhsNumber",
+  "*.launch_token",
   "access_token",
   "id_token",
   "logout_token",
+  "launch_token",
   "nhsNumber",
 ];
 

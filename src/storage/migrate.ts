@@ -16,6 +16,7 @@ import * as apiAccess from "./migrations/0009-api-access.ts";
 import * as launchApiClient from "./migrations/0010-launch-api-client.ts";
 import * as nhsNumbersAtRest from "./migrations/0011-nhs-numbers-at-rest.ts";
 import * as patientHandover from "./migrations/0012-patient-handover.ts";
+import * as contextLaunch from "./migrations/0013-context-launch.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0010-launch-api-client": launchApiClient,
   "0011-nhs-numbers-at-rest": nhsNumbersAtRest,
   "0012-patient-handover": patientHandover,
+  "0013-context-launch": contextLaunch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

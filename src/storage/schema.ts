@@ -120,6 +120,22 @@ export interface HandoverRequestsTable {
   expires_at: number;
 }
 
+/** A signed context launch's `jti`, per sending system, kept until the launch has expired (migration 0013). */
+export interface ContextLaunchJtisTable {
+  client_id: string;
+  jti: string;
+  received_at: number;
+  expires_at: number;
+}
+
+/** A checked context launch waiting for its user to sign in, sealed (migration 0013). */
+export interface ContextLaunchPendingTable {
+  id_hash: string;
+  sealed: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** A point-of-care system's own identifier for a local patient (an MRN in its `system`). */
 export interface PatientSystemIdentifiersTable {
   system: string;
@@ -273,6 +289,8 @@ export interface DatabaseSchema extends EventsSchema {
   patient_demographics: PatientDemographicsTable;
   patient_system_identifiers: PatientSystemIdentifiersTable;
   handover_requests: HandoverRequestsTable;
+  context_launch_jtis: ContextLaunchJtisTable;
+  context_launch_pending: ContextLaunchPendingTable;
   api_grants: ApiGrantsTable;
   api_tokens: ApiTokensTable;
   patient_contexts: PatientContextsTable;

@@ -27,9 +27,10 @@ async function published(): Promise<string[]> {
   // The service re-reads the key file when it changes (checked at most every 2 seconds).
   await new Promise((resolve) => setTimeout(resolve, 2100));
   const jwks = (await (await fetch(`${stack.baseUrl}/.well-known/jwks.json`)).json()) as {
-    keys: { kid: string }[];
+    keys: { kid: string; use: string }[];
   };
-  return jwks.keys.map((k) => k.kid);
+  // The signing keys: the set also publishes our encryption key ("enc"), which CIS2 never uses.
+  return jwks.keys.filter((k) => k.use === "sig").map((k) => k.kid);
 }
 
 async function signsIn(): Promise<boolean> {

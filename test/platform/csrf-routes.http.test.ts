@@ -16,6 +16,7 @@ const EXEMPT = [
   "POST /api/v1/events/mns",
   "POST /launch",
   "POST /embed/v1/launch",
+  "POST /context-launch",
 ].sort();
 
 /** Placeholder path parameters that pass each route's own validation, so the CSRF check is what answers. */
