@@ -22,6 +22,7 @@ import {
   subscribeDomainMetrics,
 } from "./ops/domain-metrics.ts";
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
+import { subscribeHandoverMetrics } from "./ops/handover-metrics.ts";
 import { Housekeeping } from "./ops/housekeeping.ts";
 import { subscribeLaunchMetrics } from "./ops/launch-metrics.ts";
 import { UpstreamHealth } from "./ops/upstream-health.ts";
@@ -154,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     anonymousRefusals: refusals.tally,
   });
   subscribeLaunchMetrics(events, registry);
+  subscribeHandoverMetrics(events, registry);
   const changeEvents = buildEvents({
     settings: eventsSettingsOf(config),
     database,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor, makeApiClient } from "../support/api-client.ts";
 import { dialects } from "../support/databases.ts";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
+import { metricValue } from "../support/metrics.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
@@ -454,6 +455,34 @@ describe.each(dialects)("handing a patient over from a point-of-care system (%s)
     const location = new URL(back.location ?? "http://x/");
     expect(location.searchParams.get("error")).toBe("invalid_scope");
     expect(location.searchParams.get("code")).toBeNull();
+  });
+
+  it("counts hand-overs by source and outcome, and refusals by code, in the metrics", async () => {
+    const verified = { source: "api", outcome: "verified" };
+    const refusedCode = { source: "api", code: "handover.invalid_nhs_number" };
+    const before = await Promise.all([
+      metricValue(stack.baseUrl, "ncrs_patient_handovers_total", verified),
+      metricValue(stack.baseUrl, "ncrs_patient_handover_refusals_total", refusedCode),
+    ]);
+    await handOver(hartley("EPR-1014"), {}, "ward-7-pc-12");
+    await handOver(
+      {
+        resourceType: "Patient",
+        identifier: [
+          { system: NHS, value: "9991000055" },
+          { system: MRN_SYSTEM, value: "y" },
+        ],
+      },
+      {},
+      "ward-7-pc-12",
+    );
+    expect(await metricValue(stack.baseUrl, "ncrs_patient_handovers_total", verified)).toBe(
+      (before[0] ?? 0) + 1,
+    );
+    expect(await metricValue(stack.baseUrl, "ncrs_patient_handover_refusals_total", refusedCode)).toBe(
+      (before[1] ?? 0) + 1,
+    );
+    expect(await (await fetch(`${stack.baseUrl}/metrics`)).text()).not.toContain("999100005");
   });
 
   it("refuses a caller that is not signed in, and never writes an NHS number to the log", async () => {
