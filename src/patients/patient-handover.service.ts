@@ -7,7 +7,7 @@
  * the same rule as the confirmation page's: only a record that agrees with PDS on name, date of
  * birth and gender, both as sent and as held, is verified without asking.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Events } from "../domain-events.ts";
 import type { Session } from "../identity/identity.types.ts";
 import { actorOf } from "../identity/session.service.ts";
@@ -18,13 +18,13 @@ import { handoverErrors } from "./handover.errors.ts";
 import {
   type ComparedHandover,
   compareHandover,
-  localDifferences,
   type SentComparison,
   sentAgreesWith,
 } from "./handover-comparison.ts";
+import { HandoverPatientIndex } from "./handover-patient-index.ts";
 import type { NationalPatient } from "./national-patient.ts";
 import type { NhsNumber } from "./nhs-number.ts";
-import { isVerifiedNow, type Patient, type Provenance } from "./patient.types.ts";
+import { isVerifiedNow, type Patient } from "./patient.types.ts";
 import type { PatientContextService } from "./patient-context.service.ts";
 import type { HandoverSource, HandoverStatus } from "./patients.events.ts";
 import type {
@@ -89,9 +89,11 @@ interface Checked {
 
 export class PatientHandoverService {
   readonly #deps: HandoverDeps;
+  readonly #index: HandoverPatientIndex;
 
   constructor(deps: HandoverDeps) {
     this.#deps = deps;
+    this.#index = new HandoverPatientIndex(deps);
   }
 
   /** Takes the patient over: throws AppErrors from `handoverErrors` (recorded) for what it refuses. */
@@ -109,7 +111,9 @@ export class PatientHandoverService {
         return this.#refuse(session, request, "idempotency_key_reused", {});
       if (earlier) return this.#replay(session, sent, earlier);
     }
-    const { patient, created, local } = await this.#findOrCreate(session, request, sent);
+    const found = await this.#index.findOrCreate(sent, request.clientId);
+    if (found === "identifier_conflict") return this.#refuse(session, request, "identifier_conflict", {});
+    const { patient, created, local } = found;
     const contextId = await this.#deps.contexts.select(
       session,
       patient.id,
@@ -130,69 +134,6 @@ export class PatientHandoverService {
       identityDifferences: compared.identityDifferences,
     });
     return answerOf(false, contextId, patient.id, checked, compared);
-  }
-
-  async #findOrCreate(session: Session, request: HandoverRequest, sent: HandedOverPatient) {
-    const { system, value } = sent.systemIdentifier;
-    const linked = await this.#deps.identifiers.find(system, value);
-    let patient = linked === undefined ? undefined : await this.#deps.patients.findById(linked);
-    if (patient && !holds(patient, sent.nhsNumber))
-      return this.#refuse(session, request, "identifier_conflict", {});
-    let created = false;
-    if (!patient) {
-      patient = await this.#deps.patients.findByAnyNhsNumber(sent.nhsNumber);
-      if (!patient) {
-        patient = await this.#create(sent, request.clientId);
-        created = true;
-      }
-      const holder = await this.#deps.identifiers.link({
-        system,
-        value,
-        patientId: patient.id,
-        clientId: request.clientId,
-        at: this.#deps.clock.now(),
-      });
-      if (holder !== patient.id) return this.#refuse(session, request, "identifier_conflict", {});
-    }
-    return { patient, created, local: created ? [] : localDifferences(patient, sent) };
-  }
-
-  /** A new local patient from what was sent, each detail marked as sent by the system. */
-  async #create(sent: HandedOverPatient, clientId: string): Promise<Patient> {
-    const now = this.#deps.clock.now();
-    const provenance: Provenance = { source: "local", recordedAt: now, pdsVersion: null, sentBy: clientId };
-    const rec = <T>(value: T | null) => (value === null ? null : { value, provenance });
-    const d = sent.demographics;
-    const id = randomUUID();
-    const taken = (await this.#deps.patients.search({ kind: "mrn", value: sent.systemIdentifier.value }, 1))
-      .length;
-    try {
-      await this.#deps.patients.insert({
-        id,
-        // The system's own number is its hospital number here, unless another system's holds it.
-        mrn: taken ? `${sent.systemIdentifier.value} (${clientId})` : sent.systemIdentifier.value,
-        nhsNumberText: sent.nhsNumber,
-        demographics: {
-          name: rec(d.name),
-          birthDate: rec(d.birthDate),
-          gender: rec(d.gender),
-          address: rec(d.address),
-          phone: null,
-          email: null,
-          gpOdsCode: null,
-          death: null,
-        },
-        createdAt: now,
-      });
-    } catch (error) {
-      // A hand-over of the same patient racing this one added them first: use theirs.
-      const raced = await this.#deps.patients.findByAnyNhsNumber(sent.nhsNumber);
-      if (raced) return raced;
-      throw error;
-    }
-    const patient = await this.#deps.patients.findById(id);
-    if (!patient) throw new Error("patient vanished after insert");
-    return patient;
   }
 
   /** A fresh verification that agrees with what was sent is reused; otherwise PDS is asked. */
@@ -332,14 +273,6 @@ export class PatientHandoverService {
       ...outcome,
     });
   }
-}
-
-/** Whether the patient is the one this NHS number names (now, or before a re-key). */
-function holds(patient: Patient, nhs: NhsNumber): boolean {
-  return (
-    (patient.nhsNumber.kind === "valid" && patient.nhsNumber.value === nhs) ||
-    patient.supersededNhsNumbers.includes(nhs)
-  );
 }
 
 function answerOf(
