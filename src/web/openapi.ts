@@ -21,6 +21,7 @@ export const API_INFO = {
 } as const;
 
 export const TAGS = [
+  { name: "Patient hand-over", description: "Hand over the patient the user has open in your system" },
   { name: "Launch", description: "Open a patient's record in NCRS" },
   { name: "Authorization", description: "OAuth 2.0 for point-of-care systems acting for a signed-in user" },
   {
@@ -51,7 +52,10 @@ export const SECURITY_SCHEMES = {
       authorizationCode: {
         authorizationUrl: "/oauth/authorize",
         tokenUrl: "/oauth/token",
-        scopes: {},
+        scopes: {
+          launch: "Open NCRS for the user's patient (POST /api/v1/launches)",
+          "patient-context": "Hand over a patient (POST /api/v1/patient-contexts)",
+        },
       },
     },
   },

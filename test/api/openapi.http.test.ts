@@ -96,7 +96,11 @@ describe("the generated OpenAPI description", () => {
   it("says who may call each operation, as the route enforces it", () => {
     const security = (method: string, path: string) => doc.paths[path]?.[method]?.security;
     const cookieWithCsrf = { session: [], csrf: [] };
-    expect(security("post", "/api/v1/launches")).toEqual([cookieWithCsrf, { pointOfCareSystem: [] }]);
+    expect(security("post", "/api/v1/launches")).toEqual([cookieWithCsrf, { pointOfCareSystem: ["launch"] }]);
+    expect(security("post", "/api/v1/patient-contexts")).toEqual([
+      cookieWithCsrf,
+      { pointOfCareSystem: ["patient-context"] },
+    ]);
     expect(security("get", "/oauth/authorize")).toEqual([{ session: [] }]);
     expect(security("post", "/oauth/token")).toEqual([{ clientSecretBasic: [] }, {}]);
     expect(security("post", "/api/v1/events/mns")).toEqual([{ mnsSignature: [] }]);

@@ -14,9 +14,9 @@ import {
   type JWTPayload,
   SignJWT,
 } from "jose";
+import { hartley, MRN_SYSTEM, NHS_NUMBER_SYSTEM as NHS } from "../support/fhir-patients.ts";
 
-export const NHS = "https://fhir.nhs.uk/Id/nhs-number";
-export const MRN_SYSTEM = "https://riverside-epr.example/Id/mrn";
+export { hartley, MRN_SYSTEM, NHS };
 
 export interface SigningKey {
   readonly kid: string;
@@ -29,20 +29,6 @@ export async function signingKey(kid: string, alg = "ES256"): Promise<SigningKey
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
 }
-
-/** Oscar Hartley as PDS holds him (and as the demonstration index does). */
-export const hartley = (mrn: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: "Patient",
-  identifier: [
-    { system: NHS, value: "9991000054" },
-    { system: MRN_SYSTEM, value: mrn },
-  ],
-  name: [{ use: "official", family: "Hartley", given: ["Oscar", "James"], prefix: ["Mr"] }],
-  birthDate: "1984-03-14",
-  gender: "male",
-  address: [{ use: "home", line: ["12 Elm Grove", "Headingley", "LEEDS"], postalCode: "LS6 2AB" }],
-  ...extra,
-});
 
 export interface LaunchOptions {
   readonly claims?: Record<string, unknown>;

@@ -10,26 +10,12 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor, makeApiClient } from "../support/api-client.ts";
 import { dialects } from "../support/databases.ts";
+import { hartley, MRN_SYSTEM, NHS_NUMBER_SYSTEM as NHS } from "../support/fhir-patients.ts";
 import { HttpAgent } from "../support/http-agent.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
-const NHS = "https://fhir.nhs.uk/Id/nhs-number";
-const MRN_SYSTEM = "https://riverside-epr.example/Id/mrn";
 const CLIENT = makeApiClient();
-
-/** Oscar Hartley as PDS holds him. */
-const hartley = (mrn: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: "Patient",
-  identifier: [
-    { system: NHS, value: "9991000054" },
-    { system: MRN_SYSTEM, value: mrn },
-  ],
-  name: [{ use: "official", family: "Hartley", given: ["Oscar", "James"], prefix: ["Mr"] }],
-  birthDate: "1984-03-14",
-  gender: "male",
-  ...extra,
-});
 
 /** Penelope O'Neill as PDS holds her. */
 const oneill = (mrn: string) => ({

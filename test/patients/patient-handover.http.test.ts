@@ -10,13 +10,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearerFor, makeApiClient } from "../support/api-client.ts";
 import { dialects } from "../support/databases.ts";
+import { hartley, MRN_SYSTEM, NHS_NUMBER_SYSTEM as NHS } from "../support/fhir-patients.ts";
 import { csrfTokenIn, HttpAgent } from "../support/http-agent.ts";
 import { metricValue } from "../support/metrics.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 
-const NHS = "https://fhir.nhs.uk/Id/nhs-number";
-const MRN_SYSTEM = "https://riverside-epr.example/Id/mrn";
 const CLIENT = makeApiClient();
 /** A system registered to launch only. */
 const OTHER = makeApiClient("launch-only-system", "http://127.0.0.1:9/other/callback", ["launch"]);
@@ -31,20 +30,6 @@ interface Answer {
   verification: { status: string; survivingNhsNumber?: string };
   differences: { field: string; sent: string; pds: string; comparison: string; identifying: boolean }[];
 }
-
-/** Oscar Hartley as PDS holds him (and as the demonstration index does). */
-const hartley = (mrn: string, extra: Record<string, unknown> = {}) => ({
-  resourceType: "Patient",
-  identifier: [
-    { system: NHS, value: "9991000054" },
-    { system: MRN_SYSTEM, value: mrn },
-  ],
-  name: [{ use: "official", family: "Hartley", given: ["Oscar", "James"], prefix: ["Mr"] }],
-  birthDate: "1984-03-14",
-  gender: "male",
-  address: [{ use: "home", line: ["12 Elm Grove", "Headingley", "LEEDS"], postalCode: "LS6 2AB" }],
-  ...extra,
-});
 
 describe.each(dialects)("handing a patient over from a point-of-care system (%s)", (dialect) => {
   let stack: Stack;

@@ -33,7 +33,9 @@ function securityOf(app: FastifyInstance, route: RouteOptions): Security {
     (r) => r.url === route.url && methods.includes(r.method) && typeof r.protection === "string",
   );
   const cookie = guarded ? { session: [], csrf: [] } : { session: [] };
-  return route.config?.bearer ? [cookie, { pointOfCareSystem: [] }] : [cookie];
+  const bearer = route.config?.bearer;
+  // The scope the route needs (`true` is launch, the scope of every token before scopes).
+  return bearer ? [cookie, { pointOfCareSystem: [bearer === true ? "launch" : bearer] }] : [cookie];
 }
 
 export const openApiPlugin = fp(
