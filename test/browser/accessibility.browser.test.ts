@@ -80,6 +80,8 @@ describe.each(VIEWPORTS)("accessibility at $name width ($width px)", (viewport) 
     "/help/ncrs-readiness",
     "/help/self-check",
     "/developers/api",
+    "/developers/integrating",
+    "/developers/embedding",
     "/status",
     "/signed-out?reason=backchannel_logout",
     "/no-such-page",

@@ -1,6 +1,7 @@
 /**
- * Help pages: smartcard help for clinicians, the workstation readiness guide for local IT (kept as
- * Markdown in docs/guides/ and rendered here), and a self-check a workstation can run.
+ * Help pages: smartcard help for clinicians, the workstation readiness guide for local IT and the
+ * guides for suppliers (kept as Markdown in docs/guides/ and rendered here), and a self-check a
+ * workstation can run.
  */
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
@@ -19,6 +20,12 @@ export async function helpRoutes(app: FastifyInstance, deps: HelpRoutesDeps): Pr
     readFileSync(`${deps.guidesDir}/ncrs-workstation-readiness.md`, "utf8"),
   );
   const publicPage = { config: { access: "public" as const } };
+  for (const guide of SUPPLIER_GUIDES) {
+    const html = await marked.parse(servedLinks(readFileSync(`${deps.guidesDir}/${guide.file}`, "utf8")));
+    app.get(guide.path, publicPage, async (_request, reply) =>
+      reply.page("guide", { pageTitle: guide.title, guideHtml: html }),
+    );
+  }
 
   app.get("/help/smartcard", publicPage, async (_request, reply) => reply.page("help-smartcard"));
 
@@ -35,4 +42,29 @@ export async function helpRoutes(app: FastifyInstance, deps: HelpRoutesDeps): Pr
     reply.header("content-security-policy", policy);
     return reply.page("self-check", { ncrsOrigin: deps.ncrsOrigin });
   });
+}
+
+/** The guides for point-of-care system suppliers, each served as a page. */
+const SUPPLIER_GUIDES = [
+  { file: "integrating-your-system.md", path: "/developers/integrating", title: "Integrating your system" },
+  {
+    file: "embedding-the-button.md",
+    path: "/developers/embedding",
+    title: "Embedding the Open in NCRS button",
+  },
+] as const;
+
+/**
+ * Links between served guides point at their pages; a link to a file of the repository that is not
+ * served (a README, the settings table) keeps its words and loses its address, so the page never
+ * links to nowhere.
+ */
+function servedLinks(markdown: string): string {
+  return markdown.replace(
+    /\[([^\]]+)\]\(((?!https?:|#|\/)[^)]+)\)/g,
+    (_all, text: string, target: string) => {
+      const guide = SUPPLIER_GUIDES.find((g) => target.split("#")[0] === g.file);
+      return guide ? `[${text}](${guide.path})` : text;
+    },
+  );
 }
