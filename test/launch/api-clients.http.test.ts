@@ -250,6 +250,6 @@ describe.each(dialects)("API clients acting for a user (%s)", (dialect) => {
     expect(doc.components.securitySchemes["pointOfCareSystem"]?.flows?.authorizationCode?.tokenUrl).toBe(
       "/oauth/token",
     );
-    expect(doc.paths["/api/v1/launches"].post.security).toContainEqual({ pointOfCareSystem: [] });
+    expect(doc.paths["/api/v1/launches"].post.security).toContainEqual({ pointOfCareSystem: ["launch"] });
   });
 });
