@@ -7,6 +7,7 @@ import { auditSearch } from "./audit-search.bench.ts";
 import { auditVerify } from "./audit-verify.bench.ts";
 import { authPage } from "./auth-page.bench.ts";
 import { clickToNcrs } from "./click-to-ncrs.bench.ts";
+import { eprClickToNcrs } from "./epr-click-to-ncrs.bench.ts";
 import { eventIntake } from "./event-intake.bench.ts";
 import { eventProcessing } from "./event-processing.bench.ts";
 import { launchRedirect } from "./launch-redirect.bench.ts";
@@ -21,6 +22,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "audit-verify": auditVerify,
   "auth-page": authPage,
   "click-to-ncrs": clickToNcrs,
+  "epr-click-to-ncrs": eprClickToNcrs,
   "event-intake": eventIntake,
   "event-processing": eventProcessing,
   "launch-redirect": launchRedirect,

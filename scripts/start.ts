@@ -104,6 +104,11 @@ if (wanted.has("epr")) {
     port: Number(process.env["EPR_SIM_PORT"] ?? 3105),
     ncrsConnectUrl: PUBLIC_URL,
     clientSecret: newClientSecret(),
+    // The button's post is redirected on to NCRS, and a signed-out launch to CIS2.
+    formActionOrigins: [
+      process.env["NCRS_LAUNCH_TEMPLATE"] ?? env["NCRS_LAUNCH_TEMPLATE"],
+      process.env["CIS2_ISSUER"] ?? env["CIS2_ISSUER"],
+    ].filter((url): url is string => Boolean(url)),
     log,
   });
   closers.push(() => epr.close());

@@ -1,12 +1,14 @@
 /**
  * The product as a benchmark target: the CIS2 and PDS simulators (and, when asked, NCRS's) in this
  * process, the service as a child process through its real entry point (src/main.ts), and a
- * signed-in browser's cookies.
+ * signed-in browser's cookies. With `{ epr: true }`, the EPR simulator too, registered as an API client.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { mergeApiClients, newClientSecret } from "../../simulators/epr/registration.ts";
+import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { HttpAgent } from "../../test/support/http-agent.ts";
@@ -21,6 +23,8 @@ export interface Product {
   readonly pds: PdsSimulator;
   /** The NCRS simulator launches go to, when started with `{ ncrs: true }`. */
   readonly ncrs: NcrsSimulator | null;
+  /** The EPR simulator handing over to the service, when started with `{ epr: true }`. */
+  readonly epr: EprSimulator | null;
   readonly agent: HttpAgent;
   /** The cookies a signed-in browser sends back. */
   readonly cookie: string;
@@ -32,6 +36,8 @@ export interface ProductOptions {
   readonly ncrs?: boolean;
   /** The PDS simulator's spike arrest (PDS's own default, 5 per second, unless given; 0 = off). */
   readonly pdsRateLimitPerSecond?: number;
+  /** Start the EPR simulator (with `ncrs`, its pages may post on to NCRS and CIS2) and register it in API_CLIENTS. */
+  readonly epr?: boolean;
 }
 
 export async function startProduct(
@@ -52,6 +58,14 @@ export async function startProduct(
     : null;
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  const epr = options.epr
+    ? await startEprSimulator({
+        port: 0,
+        ncrsConnectUrl: baseUrl,
+        clientSecret: newClientSecret(),
+        formActionOrigins: [cis2.issuer, ...(ncrs ? [ncrs.origin] : [])],
+      })
+    : null;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-bench-"));
   const app = await startNode(
     "src/main.ts",
@@ -69,12 +83,13 @@ export async function startProduct(
       DEV_SEED_DEMO_PATIENTS: "true",
       LOG_LEVEL: "info",
       ...env,
+      ...(epr ? { API_CLIENTS: mergeApiClients(env["API_CLIENTS"], epr.registration) } : {}),
     },
     `${baseUrl}/healthz`,
   );
   const stop = async () => {
     await app.stop();
-    await Promise.all([cis2.close(), pds.close(), ncrs?.close()]);
+    await Promise.all([cis2.close(), pds.close(), ncrs?.close(), epr?.close()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -90,7 +105,7 @@ export async function startProduct(
     const cookie = ["ncrs_session", "ncrs_csrf", "ncrs_signin"]
       .map((n) => `${n}=${agent.cookie("localhost", n)}`)
       .join("; ");
-    return { baseUrl, pds, ncrs, agent, cookie, stop };
+    return { baseUrl, pds, ncrs, epr, agent, cookie, stop };
   } catch (error) {
     await stop();
     throw error;

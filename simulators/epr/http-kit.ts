@@ -48,14 +48,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** The EPR's page policy, naming NCRS Connect's origin as the one outside source it trusts. */
-export function contentSecurityPolicy(ncrsConnectOrigin: string): string {
+/**
+ * `formTargets` are the origins our posts to NCRS Connect are redirected on to (NCRS, CIS2):
+ * browsers apply form-action to every redirect after a post, so without them the button's post
+ * stops at the redirect to NCRS and a signed-out desktop launch at the one to CIS2.
+ */
+export function contentSecurityPolicy(
+  ncrsConnectOrigin: string,
+  formTargets: readonly string[] = [],
+): string {
   return [
     "default-src 'none'",
     `script-src 'self' ${ncrsConnectOrigin}`,
     `style-src 'self' ${ncrsConnectOrigin}`,
     `connect-src 'self' ${ncrsConnectOrigin}`,
     "img-src 'self'",
-    `form-action 'self' ${ncrsConnectOrigin}`,
+    ["form-action 'self'", ncrsConnectOrigin, ...formTargets].join(" "),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");

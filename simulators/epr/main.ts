@@ -1,7 +1,8 @@
 /**
  * Runs the EPR simulator on its own: `node simulators/epr/main.ts`. EPR_SIM_PORT (default 3105)
  * sets the port, NCRS_CONNECT_URL (default http://localhost:3000) names NCRS Connect, and
- * EPR_CLIENT_ID (default riverside-epr) its client id. The client secret is made for this run;
+ * EPR_CLIENT_ID (default riverside-epr) its client id, and EPR_FORM_ACTION_ORIGINS (NCRS's and
+ * CIS2's origins, space-separated) where NCRS Connect sends the EPR's form posts on to. The client secret is made for this run;
  * the line to add to NCRS Connect's API_CLIENTS is printed at start.
  */
 import { newClientSecret } from "./registration.ts";
@@ -23,6 +24,8 @@ const simulator = await startEprSimulator({
   ncrsConnectUrl: process.env["NCRS_CONNECT_URL"] || "http://localhost:3000",
   clientId: process.env["EPR_CLIENT_ID"] || "riverside-epr",
   clientSecret: newClientSecret(),
+  // NCRS's and CIS2's origins, space-separated: where NCRS Connect redirects the EPR's form posts.
+  formActionOrigins: (process.env["EPR_FORM_ACTION_ORIGINS"] ?? "").split(/\s+/).filter(Boolean),
   log,
 }).catch((error: unknown) => {
   log(`epr-sim: cannot start: ${error instanceof Error ? error.message : String(error)}`);

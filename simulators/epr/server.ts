@@ -29,6 +29,11 @@ export interface EprSimulatorOptions {
   clientId?: string;
   /** Its client secret (NCRS Connect holds its SHA-256). Make one per run; never commit one. */
   clientSecret: string;
+  /**
+   * Where NCRS Connect sends the browser on after the EPR's form posts (NCRS's and CIS2's
+   * origins, or any URL on them): the page's form-action must allow them too.
+   */
+  formActionOrigins?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -71,7 +76,7 @@ export async function startEprSimulator(options: EprSimulatorOptions): Promise<E
     ncrsConnectUrl,
     clientId: options.clientId ?? "riverside-epr",
     clientSecret: options.clientSecret,
-    csp: contentSecurityPolicy(ncrsOrigin),
+    csp: contentSecurityPolicy(ncrsOrigin, (options.formActionOrigins ?? []).map(originOf)),
     key: await makeSigningKey(),
     sessions: new SessionStore(() => defaultUser.sub),
     calls: new CallLog(),

@@ -78,7 +78,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   ]);
   const epr = options.epr
-    ? await startEprSimulator({ port: 0, ncrsConnectUrl: baseUrl, clientSecret: newClientSecret() })
+    ? await startEprSimulator({
+        port: 0,
+        ncrsConnectUrl: baseUrl,
+        clientSecret: newClientSecret(),
+        formActionOrigins: [ncrs.origin, cis2.issuer],
+      })
     : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
   const database = await freshDatabaseUrl(options.dialect ?? "sqlite");
