@@ -21,7 +21,7 @@ import { type BenchResult, result } from "./lib/result.ts";
 const ROUNDS = 15;
 /** The EPR's patient whose details match PDS (simulators/epr/patients.ts), so verified at hand-over. */
 const MRN = "RVR100001";
-const NHS_NUMBER = "9991000038";
+const NHS_NUMBER = "9991000054";
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -38,9 +38,8 @@ async function buttonReady(page: Page) {
 
 export async function eprClickToNcrs(): Promise<BenchResult> {
   const [product, browser] = await Promise.all([
-    // No demo patients: a seeded local record that differs from PDS would need confirming.
     startProduct(
-      { LAUNCH_DUPLICATE_WINDOW_SECONDS: "0", LAUNCH_BUSY_SECONDS: "1", DEV_SEED_DEMO_PATIENTS: "false" },
+      { LAUNCH_DUPLICATE_WINDOW_SECONDS: "0", LAUNCH_BUSY_SECONDS: "1" },
       { ncrs: true, epr: true },
     ),
     launchBrowser(),

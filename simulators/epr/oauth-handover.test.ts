@@ -203,13 +203,13 @@ describe("the patient page's hand-over", () => {
       patient: {
         resourceType: "Patient",
         identifier: [
-          { system: "https://fhir.nhs.uk/Id/nhs-number", value: "9991000038" },
+          { system: "https://fhir.nhs.uk/Id/nhs-number", value: "9991000054" },
           { system: "https://riverside-epr.example/Id/mrn", value: "RVR100001" },
         ],
-        name: [{ family: "Iqbal", given: ["Mohammed", "Asif"] }],
-        birthDate: "1972-11-30",
+        name: [{ family: "Hartley", given: ["Oscar", "James"] }],
+        birthDate: "1984-03-14",
         gender: "male",
-        address: [{ line: ["48 Whetley Hill", "BRADFORD", "West Yorkshire"], postalCode: "BD8 8NN" }],
+        address: [{ line: ["12 Elm Grove", "Headingley", "LEEDS"], postalCode: "LS6 2AB" }],
       },
       windowId: expect.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
     });
@@ -229,7 +229,7 @@ describe("the patient page's hand-over", () => {
     const client = await connected();
     const page = await client.page("/patients/RVR100001");
     expect(attribute(page.html, /<ncrs-open-button[^>]*>/, "context-token")).toBe("ctx-token-1");
-    expect(attribute(page.html, /<ncrs-open-button[^>]*>/, "display-name")).toBe("Mohammed Asif Iqbal");
+    expect(attribute(page.html, /<ncrs-open-button[^>]*>/, "display-name")).toBe("Oscar James Hartley");
     expect(page.html).not.toMatch(/<ncrs-open-button[^>]*needs-confirmation/);
     const script = /<script type="module"[^>]*>/;
     expect(attribute(page.html, script, "src")).toBe(`${ncrs}/embed/v1/ncrs-open-button.js`);

@@ -24,8 +24,9 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
 /** The EPR's cases used here (simulators/epr/patients.ts) and what PDS, so NCRS, holds for them. */
-const IQBAL = { mrn: "RVR100001", nhs: "999 100 0038", family: /IQBAL/i };
-const HARTLEY = { mrn: "RVR100002", nhs: "999 100 0054", family: /HARTLEY/i };
+/** The EPR's patient whose details match PDS (Hartley), and the one whose date of birth differs (Iqbal). */
+const MATCHING = { mrn: "RVR100001", nhs: "999 100 0054", family: /HARTLEY/i };
+const DIFFERING = { mrn: "RVR100002", nhs: "999 100 0038", family: /IQBAL/i };
 
 let stack: Stack;
 let browser: Browser;
@@ -34,12 +35,9 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
-    // No demo patients: the seeded Iqbal's local record differs from PDS, and a hand-over never
-    // overwrites a local record, so the EPR's "matches PDS" case would need confirming.
-    startStack({
-      epr: true,
-      env: { DEV_SEED_DEMO_PATIENTS: "false", LAUNCH_DUPLICATE_WINDOW_SECONDS: "0" },
-    }),
+    // With the demonstration patients, as npm start runs: the EPR's matching patient is one whose
+    // local record agrees with PDS too.
+    startStack({ epr: true, env: { LAUNCH_DUPLICATE_WINDOW_SECONDS: "0" } }),
     launchBrowser(),
   ]);
   eprOrigin = (stack.epr as NonNullable<Stack["epr"]>).origin;
@@ -130,46 +128,46 @@ async function confirmOnOurPage(page: Page): Promise<void> {
 describe("journeys from the EPR simulator to the NCRS simulator, in Chromium", () => {
   it("embedded button: the EPR connects by OAuth, a patient who matches PDS, a click, NCRS shows them", async () => {
     const { page } = await signedIn();
-    await eprPatientConnected(page, IQBAL.mrn);
+    await eprPatientConnected(page, MATCHING.mrn);
     expect(await page.getByTestId("epr-verification").textContent()).toBe("verified");
     const before = (await ncrsLaunches()).length;
     const shown = await ncrsShows(await clickOpenButton(page));
-    expect(shown.nhsNumber).toBe(IQBAL.nhs);
-    expect(shown.name).toMatch(IQBAL.family);
-    expect((await ncrsLaunches()).slice(before).map((l) => l.nhsNumber)).toEqual(["9991000038"]);
+    expect(shown.nhsNumber).toBe(MATCHING.nhs);
+    expect(shown.name).toMatch(MATCHING.family);
+    expect((await ncrsLaunches()).slice(before).map((l) => l.nhsNumber)).toEqual(["9991000054"]);
   });
 
   it("desktop link: the signed context launch lands on our patient page, and Open in NCRS shows them", async () => {
     const { page } = await signedIn();
-    await openEprPatient(page, eprOrigin, IQBAL.mrn);
+    await openEprPatient(page, eprOrigin, MATCHING.mrn);
     const before = (await ncrsLaunches()).length;
     const ours = await clickDesktopLink(page, stack.baseUrl);
     await ours.waitForURL(/\/patient-context\/[A-Za-z0-9_-]+$/);
-    expect(await ours.getByTestId("banner-name").textContent()).toMatch(IQBAL.family);
+    expect(await ours.getByTestId("banner-name").textContent()).toMatch(MATCHING.family);
     // The launch opened our page only: NCRS waits for the click.
     expect((await ncrsLaunches()).length).toBe(before);
     const shown = await ncrsShows(await openInNcrs(ours));
-    expect(shown.nhsNumber).toBe(IQBAL.nhs);
-    expect(shown.name).toMatch(IQBAL.family);
+    expect(shown.nhsNumber).toBe(MATCHING.nhs);
+    expect(shown.name).toMatch(MATCHING.family);
   });
 
   it("API path: the EPR back end's hand-over answer's patientUrl, opened in the browser, then Open in NCRS shows them", async () => {
     const { context, page } = await signedIn();
-    await eprPatientConnected(page, IQBAL.mrn);
+    await eprPatientConnected(page, MATCHING.mrn);
     const answer = lastHandover();
     expect(answer.mustConfirm).toBe(false);
     expect(new URL(answer.patientUrl).origin).toBe(stack.baseUrl);
     const ours = await context.newPage();
     await ours.goto(answer.patientUrl);
-    expect(await ours.getByTestId("banner-name").textContent()).toMatch(IQBAL.family);
+    expect(await ours.getByTestId("banner-name").textContent()).toMatch(MATCHING.family);
     const shown = await ncrsShows(await openInNcrs(ours));
-    expect(shown.nhsNumber).toBe(IQBAL.nhs);
-    expect(shown.name).toMatch(IQBAL.family);
+    expect(shown.nhsNumber).toBe(MATCHING.nhs);
+    expect(shown.name).toMatch(MATCHING.family);
   });
 
   it("differing demographics: the button leads to our confirmation page, the user confirms, then NCRS opens on the patient", async () => {
     const { page } = await signedIn();
-    await eprPatientConnected(page, HARTLEY.mrn);
+    await eprPatientConnected(page, DIFFERING.mrn);
     expect(await page.getByTestId("epr-verification").textContent()).toBe("needs_confirmation");
     const before = (await ncrsLaunches()).length;
     const tab = await clickOpenButton(page);
@@ -178,23 +176,23 @@ describe("journeys from the EPR simulator to the NCRS simulator, in Chromium", (
     expect((await ncrsLaunches()).length).toBe(before);
     await tab.screenshot({ path: "/tmp/epr-journey-confirmed.png", fullPage: true });
     const shown = await ncrsShows(await openInNcrs(tab));
-    expect(shown.nhsNumber).toBe(HARTLEY.nhs);
-    expect(shown.name).toMatch(HARTLEY.family);
+    expect(shown.nhsNumber).toBe(DIFFERING.nhs);
+    expect(shown.name).toMatch(DIFFERING.family);
   });
 
   it("differing demographics by the desktop link: our confirmation first, then NCRS opens on the patient", async () => {
     const { page } = await signedIn();
-    await openEprPatient(page, eprOrigin, HARTLEY.mrn);
+    await openEprPatient(page, eprOrigin, DIFFERING.mrn);
     const ours = await clickDesktopLink(page, stack.baseUrl);
     await confirmOnOurPage(ours);
     const shown = await ncrsShows(await openInNcrs(ours));
-    expect(shown.nhsNumber).toBe(HARTLEY.nhs);
+    expect(shown.nhsNumber).toBe(DIFFERING.nhs);
   });
 
   it("signed out of NCRS Connect: the desktop link runs CIS2 sign-in in the browser, then lands on the patient and launches", async () => {
     const context = await newContext();
     const page = await context.newPage();
-    await openEprPatient(page, eprOrigin, IQBAL.mrn);
+    await openEprPatient(page, eprOrigin, MATCHING.mrn);
     const [tab] = await Promise.all([
       context.waitForEvent("page"),
       page.getByTestId("epr-desktop-link").click(),
@@ -204,18 +202,18 @@ describe("journeys from the EPR simulator to the NCRS simulator, in Chromium", (
     await tab.getByLabel(/Security key/).check();
     await tab.getByRole("button", { name: "Continue" }).click();
     await tab.waitForURL(/\/patient-context\/[A-Za-z0-9_-]+$/);
-    expect(await tab.getByTestId("banner-name").textContent()).toMatch(IQBAL.family);
+    expect(await tab.getByTestId("banner-name").textContent()).toMatch(MATCHING.family);
     const shown = await ncrsShows(await openInNcrs(tab));
-    expect(shown.nhsNumber).toBe(IQBAL.nhs);
-    expect(shown.name).toMatch(IQBAL.family);
+    expect(shown.nhsNumber).toBe(MATCHING.nhs);
+    expect(shown.name).toMatch(MATCHING.family);
   });
 
   it("the EPR's patient page with the embedded button rendered has no axe violations", async () => {
     // axe is injected into the page; the EPR's policy (rightly) forbids that, so this context bypasses it.
     const { page } = await signedIn({ bypassCSP: true });
-    await eprPatientConnected(page, IQBAL.mrn);
+    await eprPatientConnected(page, MATCHING.mrn);
     // The button is rendered (its shadow root's button), not merely its tag in the page.
-    await page.getByRole("button", { name: /Open in NCRS for Mohammed/i }).waitFor();
+    await page.getByRole("button", { name: /Open in NCRS for Oscar/i }).waitFor();
     await page.evaluate(AXE_SOURCE);
     const found = (await page.evaluate(async (tags) => {
       const axe = (
