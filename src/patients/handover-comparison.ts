@@ -5,7 +5,7 @@
  */
 import type { HandedOverPatient } from "./fhir-patient.ts";
 import type { NationalPatient } from "./national-patient.ts";
-import type { Patient, Provenance } from "./patient.types.ts";
+import type { Demographics, Patient, Provenance } from "./patient.types.ts";
 import { type ComparisonRow, comparePatient, identityDifferences } from "./patient-comparison.ts";
 
 /** One row of the comparison, as the API answers it: `sent` is the system's, `pds` the national. */
@@ -25,25 +25,30 @@ export interface ComparedHandover {
 
 const SENT: Provenance = { source: "local", recordedAt: new Date(0), pdsVersion: null };
 
+/** What was sent as local demographics, each with this provenance (a system sends no phone, email, GP or death). */
+export function sentDemographics(sent: HandedOverPatient, provenance: Provenance): Demographics {
+  const rec = <T>(value: T | null) => (value === null ? null : { value, provenance });
+  const d = sent.demographics;
+  return {
+    name: rec(d.name),
+    birthDate: rec(d.birthDate),
+    gender: rec(d.gender),
+    address: rec(d.address),
+    phone: null,
+    email: null,
+    gpOdsCode: null,
+    death: null,
+  };
+}
+
 /** The sent patient as a local record, to compare with PDS. */
 function asLocal(sent: HandedOverPatient): Patient {
-  const rec = <T>(value: T | null) => (value === null ? null : { value, provenance: SENT });
-  const d = sent.demographics;
   return {
     id: "",
     mrn: sent.systemIdentifier.value,
     nhsNumber: { kind: "valid", value: sent.nhsNumber },
     supersededNhsNumbers: [],
-    demographics: {
-      name: rec(d.name),
-      birthDate: rec(d.birthDate),
-      gender: rec(d.gender),
-      address: rec(d.address),
-      phone: null,
-      email: null,
-      gpOdsCode: null,
-      death: null,
-    },
+    demographics: sentDemographics(sent, SENT),
     confidentiality: "unrestricted",
     verification: { status: "unverified", reason: null, at: null, by: null },
     updatedAt: new Date(0),
@@ -85,11 +90,6 @@ export function compareHandover(sent: HandedOverPatient, national: NationalPatie
     })),
     identityDifferences: identityDifferences(rows),
   };
-}
-
-/** Whether what was sent agrees with PDS on name, date of birth and gender. */
-export function sentAgreesWith(sent: HandedOverPatient, national: NationalPatient): boolean {
-  return compareHandover(sent, national).identityDifferences.length === 0;
 }
 
 /** Fields where what was sent differs from our local record (which is kept as it is). */

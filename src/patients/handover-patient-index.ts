@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../platform/clock.ts";
 import type { HandedOverPatient } from "./fhir-patient.ts";
-import { localDifferences } from "./handover-comparison.ts";
+import { localDifferences, sentDemographics } from "./handover-comparison.ts";
 import type { NhsNumber } from "./nhs-number.ts";
 import type { Patient, Provenance } from "./patient.types.ts";
 import type { PatientRepository, SystemIdentifierRepository } from "./patients.ports.ts";
@@ -66,8 +66,6 @@ export class HandoverPatientIndex {
   async #create(sent: HandedOverPatient, clientId: string): Promise<Patient> {
     const now = this.#deps.clock.now();
     const provenance: Provenance = { source: "local", recordedAt: now, pdsVersion: null, sentBy: clientId };
-    const rec = <T>(value: T | null) => (value === null ? null : { value, provenance });
-    const d = sent.demographics;
     const id = randomUUID();
     const taken = (await this.#deps.patients.search({ kind: "mrn", value: sent.systemIdentifier.value }, 1))
       .length;
@@ -77,16 +75,7 @@ export class HandoverPatientIndex {
         // The system's own number is its hospital number here, unless another system's holds it.
         mrn: taken ? `${sent.systemIdentifier.value} (${clientId})` : sent.systemIdentifier.value,
         nhsNumberText: sent.nhsNumber,
-        demographics: {
-          name: rec(d.name),
-          birthDate: rec(d.birthDate),
-          gender: rec(d.gender),
-          address: rec(d.address),
-          phone: null,
-          email: null,
-          gpOdsCode: null,
-          death: null,
-        },
+        demographics: sentDemographics(sent, provenance),
         createdAt: now,
       });
     } catch (error) {

@@ -15,12 +15,7 @@ import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
 import { type HandedOverPatient, type PatientProblem, readFhirPatient } from "./fhir-patient.ts";
 import { handoverErrors } from "./handover.errors.ts";
-import {
-  type ComparedHandover,
-  compareHandover,
-  type SentComparison,
-  sentAgreesWith,
-} from "./handover-comparison.ts";
+import { type ComparedHandover, compareHandover, type SentComparison } from "./handover-comparison.ts";
 import { HandoverPatientIndex } from "./handover-patient-index.ts";
 import type { NationalPatient } from "./national-patient.ts";
 import type { NhsNumber } from "./nhs-number.ts";
@@ -85,6 +80,8 @@ interface Checked {
   readonly status: HandoverAnswer["status"];
   readonly checkId: string | null;
   readonly national: NationalPatient | null;
+  /** What was sent beside PDS's record, worked out once per hand-over. */
+  readonly compared: ComparedHandover;
 }
 
 export class PatientHandoverService {
@@ -121,7 +118,6 @@ export class PatientHandoverService {
       request.correlationId,
     );
     const checked = await this.#check(session, contextId, patient, sent, request.correlationId);
-    const compared = compareHandover(sent, checked.national);
     if (keyHash) await this.#remember(session, keyHash, requestHash, contextId, checked);
     await this.#record(session, request, {
       patientId: patient.id,
@@ -131,9 +127,9 @@ export class PatientHandoverService {
       problem: null,
       createdPatient: created,
       localDifferences: local,
-      identityDifferences: compared.identityDifferences,
+      identityDifferences: checked.compared.identityDifferences,
     });
-    return answerOf(false, contextId, patient.id, checked, compared);
+    return answerOf(false, contextId, patient.id, checked);
   }
 
   /** A fresh verification that agrees with what was sent is reused; otherwise PDS is asked. */
@@ -147,8 +143,9 @@ export class PatientHandoverService {
     const verification = this.#deps.verification;
     if (isVerifiedNow(patient, this.#deps.clock.now(), this.#deps.staleAfterSeconds)) {
       const { snapshot } = await this.#deps.patients.nationalState(patient.id);
-      if (snapshot && sentAgreesWith(sent, snapshot))
-        return { status: "verified", checkId: null, national: snapshot };
+      const compared = snapshot ? compareHandover(sent, snapshot) : null;
+      if (compared && agrees(compared))
+        return { status: "verified", checkId: null, national: snapshot, compared };
     }
     let checkId: string;
     try {
@@ -156,29 +153,34 @@ export class PatientHandoverService {
     } catch (error) {
       // PDS did not answer: the context stands, and the patient page offers the check again.
       if (error instanceof AppError && error.status >= 500)
-        return { status: "unavailable", checkId: null, national: null };
+        return {
+          status: "unavailable",
+          checkId: null,
+          national: null,
+          compared: compareHandover(sent, null),
+        };
       throw error;
     }
     const view = await verification.view(session, contextId, checkId);
     const national = view.check.national;
     const outcome = view.check.outcome;
-    if (outcome !== "found") return { status: outcome, checkId, national };
+    const compared = compareHandover(sent, national);
+    if (outcome !== "found") return { status: outcome, checkId, national, compared };
     if (!national) throw new Error("a found check holds PDS's record");
-    const sentAgrees = sentAgreesWith(sent, national);
-    if (!sentAgrees) await this.#doubt(patient, sent, national);
-    if (!(view.confirmable && sentAgrees && view.identityAgrees))
-      return { status: "needs_confirmation", checkId, national };
+    if (!agrees(compared)) await this.#doubt(patient, compared);
+    if (!(view.confirmable && agrees(compared) && view.identityAgrees))
+      return { status: "needs_confirmation", checkId, national, compared };
     await verification.confirm(session, contextId, checkId, false, correlationId, "handover_match");
-    return { status: "verified", checkId, national };
+    return { status: "verified", checkId, national, compared };
   }
 
   /**
    * The system's record of this NHS number differs from PDS's: the patient needs confirming again
    * before anyone launches, whatever was verified before (the system may hold the wrong number).
    */
-  async #doubt(patient: Patient, sent: HandedOverPatient, national: NationalPatient): Promise<void> {
-    const fields = compareHandover(sent, national)
-      .rows.filter((r) => r.identifying && r.comparison !== "same" && r.comparison !== "neither")
+  async #doubt(patient: Patient, compared: ComparedHandover): Promise<void> {
+    const fields = compared.rows
+      .filter((r) => compared.identityDifferences.includes(r.field))
       .map((r) => r.label.toLowerCase());
     const now = this.#deps.clock.now();
     await this.#deps.patients.saveVerification(
@@ -206,8 +208,9 @@ export class PatientHandoverService {
       status: earlier.status as Checked["status"],
       checkId: earlier.checkId,
       national,
+      compared: compareHandover(sent, national),
     };
-    return answerOf(true, context.id, context.patientId, checked, compareHandover(sent, national));
+    return answerOf(true, context.id, context.patientId, checked);
   }
 
   async #remember(
@@ -275,13 +278,7 @@ export class PatientHandoverService {
   }
 }
 
-function answerOf(
-  replayed: boolean,
-  contextId: string,
-  patientId: string,
-  checked: Checked,
-  compared: ComparedHandover,
-): HandoverAnswer {
+function answerOf(replayed: boolean, contextId: string, patientId: string, checked: Checked): HandoverAnswer {
   const status = checked.status;
   return {
     replayed,
@@ -292,6 +289,11 @@ function answerOf(
     mustConfirm: status === "needs_confirmation" || status === "superseded",
     launchable: status === "verified",
     survivingNhsNumber: status === "superseded" && checked.national ? checked.national.nhsNumber : null,
-    differences: compared.rows,
+    differences: checked.compared.rows,
   };
+}
+
+/** Whether what was sent agrees with PDS on name, date of birth and gender. */
+function agrees(compared: ComparedHandover): boolean {
+  return compared.identityDifferences.length === 0;
 }
