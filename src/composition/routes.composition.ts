@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { Config } from "../config/load-config.ts";
+import type { Session } from "../identity/identity.types.ts";
 import { opsRoutes } from "../ops/ops.routes.ts";
 import type { RefusalMetrics } from "../ops/refusal-metrics.ts";
 import type { UpstreamHealth } from "../ops/upstream-health.ts";
@@ -83,6 +84,11 @@ function anonymousLimit(deps: RouteDeps, channel: string): AnonymousLimit {
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { config, clock, cookies, identity, patients, launch, changeEvents, audit, registry, version } = deps;
+  /** Whether another session (one a page or button was made in) was this session's user's. */
+  const sameUser = async (session: Session, otherSessionId: string) => {
+    const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
+    return other !== undefined && other.user.id === session.user.id;
+  };
   // First: it describes the routes registered after it.
   await app.register(openApiPlugin);
   await app.register(startRoutes);
@@ -118,10 +124,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     staleAfterSeconds: config.verificationStaleSeconds,
     launch: launch.panel,
     searchTokens: deps.searchTokens,
-    sameUser: async (session, otherSessionId) => {
-      const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
-      return other !== undefined && other.user.id === session.user.id;
-    },
+    sameUser,
   });
   await app.register(launchRoutes, {
     launches: launch.launches,
@@ -145,10 +148,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     windowName: config.ncrsWindowName,
     reuseTab: config.ncrsTabReuse,
     anonymous: anonymousLimit(deps, "embed"),
-    sameUser: async (session, otherSessionId) => {
-      const [other] = await identity.sessionRepository.findByIds([otherSessionId]);
-      return other !== undefined && other.user.id === session.user.id;
-    },
+    sameUser,
   });
   const contextLaunch = await launch.openContextLaunch({
     handover: patients.handover,
