@@ -6,6 +6,8 @@
  *   keys stage       create a new key and publish it (not yet used for signing)
  *   keys activate    sign with the staged key; the old one stays published as "previous"
  *   keys retire      withdraw the previous key once CIS2 has picked up the change
+ *   keys <command> smart-client
+ *                    the same for our client-assertion keys at SMART EHRs (SMART_EHRS)
  *   audit verify [--keys jwks.json]
  *                    check the whole audit chain and every signed checkpoint; names the first
  *                    broken record and exits 1 if anything does not hold
@@ -38,7 +40,7 @@ import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
 const USAGE = [
-  "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json] | api-client secret",
+  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|smart-client] | audit verify [--keys jwks.json] | api-client secret",
   EVENTS_USAGE,
 ].join("\n");
 
@@ -124,12 +126,17 @@ function apiClientSecret(): string {
   );
 }
 
-async function keys(command: string | undefined): Promise<string> {
-  const dataDir = settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
-  const alg = settings.cis2SigningAlg.schema.parse(
-    process.env["CIS2_SIGNING_ALG"] || settings.cis2SigningAlg.default,
-  );
-  const store = await KeyStore.open(join(dataDir, "keys"), "cis2-client", alg);
+/** Our signing keys that relying parties fetch from our JWKS: CIS2's (the default) and EHRs'. */
+const SIGNING_STORES = {
+  "cis2-client": settings.cis2SigningAlg,
+  "smart-client": settings.smartSigningAlg,
+} as const;
+
+async function keys(command: string | undefined, name = "cis2-client"): Promise<string> {
+  if (!(name in SIGNING_STORES)) throw new Error(USAGE);
+  const setting = SIGNING_STORES[name as keyof typeof SIGNING_STORES];
+  const alg = setting.schema.parse(process.env[setting.env] || setting.default);
+  const store = await KeyStore.open(join(dataDir(), "keys"), name, alg);
   switch (command) {
     case "list":
       return store
@@ -149,7 +156,7 @@ async function keys(command: string | undefined): Promise<string> {
 
 async function run(args: readonly string[]): Promise<string> {
   const [area, command, ...rest] = args;
-  if (area === "keys") return keys(command);
+  if (area === "keys") return keys(command, rest[0]);
   if (area === "audit" && command === "verify") return auditVerify(rest);
   if (area === "events") return events(args.slice(1));
   if (area === "api-client" && command === "secret") return apiClientSecret();

@@ -5,6 +5,7 @@
  */
 import type { ApiAccessGranted } from "./api-access/api-access.events.ts";
 import type { ContextLaunchRefused } from "./api-access/context-launch.events.ts";
+import type { SmartLaunchRefused } from "./api-access/smart-launch.events.ts";
 import type { AuditExported, AuditPruned, AuditSearched } from "./audit/audit.events.ts";
 import { EVENTS_DOMAIN_EVENT_NAMES, type EventsDomainEvents } from "./events/events.events.ts";
 import type {
@@ -58,6 +59,7 @@ export interface DomainEvents extends EventsDomainEvents {
   "launch.browser_outcome": LaunchBrowserOutcomeReported;
   "api_access.granted": ApiAccessGranted;
   "context_launch.refused": ContextLaunchRefused;
+  "smart_launch.refused": SmartLaunchRefused;
   "audit.searched": AuditSearched;
   "audit.exported": AuditExported;
   "audit.pruned": AuditPruned;
@@ -86,6 +88,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "launch.browser_outcome",
   "api_access.granted",
   "context_launch.refused",
+  "smart_launch.refused",
   "audit.searched",
   "audit.exported",
   "audit.pruned",

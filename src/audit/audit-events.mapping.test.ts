@@ -77,6 +77,14 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     via: "POST",
     encrypted: false,
   },
+  "smart_launch.refused": {
+    correlationId: "c",
+    by: null,
+    ehrId: "riverside",
+    code: "smart_launch.access_denied",
+    step: "callback",
+    ehrError: "access_denied",
+  },
   "patient.selected": { ...actor, correlationId: "c", patientId: "p", contextId: "x", nhsNumber: null },
   "patient_context.received": {
     ...actor,

@@ -182,6 +182,13 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     source: "context-launch",
     details: { code: e.code, apiClientId: e.clientId, via: e.via, encrypted: e.encrypted },
   }),
+  "smart_launch.refused": (e) => ({
+    ...(e.by ? actor(e.by) : {}),
+    outcome: "smart_launch.refused",
+    correlationId: e.correlationId,
+    source: "smart-launch",
+    details: { code: e.code, ehrId: e.ehrId, step: e.step, ehrError: e.ehrError },
+  }),
   "workstation.registered": (e) => ({
     ...actor(e.by),
     outcome: "registered",

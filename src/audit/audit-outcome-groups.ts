@@ -42,7 +42,13 @@ export const OUTCOME_GROUPS: readonly OutcomeGroup[] = [
   },
   {
     heading: "Hand-overs from point-of-care systems",
-    codes: ["handover.verified", "handover.needs_confirmation", "handover.refused", "context_launch.refused"],
+    codes: [
+      "handover.verified",
+      "handover.needs_confirmation",
+      "handover.refused",
+      "context_launch.refused",
+      "smart_launch.refused",
+    ],
   },
   {
     heading: "Launches into NCRS",

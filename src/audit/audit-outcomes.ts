@@ -61,6 +61,9 @@ export const OUTCOMES = {
   "context_launch.refused": blocked(
     "A point-of-care system's signed context launch was refused (expired, replayed, not verified, or for another user than the one signed in); the record's details give the error's code.",
   ),
+  "smart_launch.refused": blocked(
+    "An EHR's SMART on FHIR launch was refused (an unregistered EHR, an error from the EHR, a patient that could not be read or used, or another user than the one signed in); the record's details give the error's code and the step.",
+  ),
   requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
   "browser.opened": success(

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { ApiAccessService } from "../api-access/api-access.service.ts";
 import { clientKeySets } from "../api-access/context-launch.keys.ts";
+import type { AnonymousRefusals } from "../api-access/context-launch.ports.ts";
 import { ContextLaunchService } from "../api-access/context-launch.service.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
@@ -25,6 +26,7 @@ import type { Database } from "../storage/database.ts";
 import { SqlLaunchIntentRepository } from "../storage/launch.repository.ts";
 import { LaunchHelpContent } from "../web/launch-help.ts";
 import type { LaunchPanelDeps } from "../web/launch-panel.ts";
+import { buildSmartLaunch, type SmartLaunch } from "./smart.composition.ts";
 
 export interface Launch {
   readonly launches: LaunchService;
@@ -34,6 +36,8 @@ export interface Launch {
   readonly ncrsOrigin: string;
   /** Opens the signed context launch (its encryption key is created under DATA_DIR on first use). */
   readonly openContextLaunch: (more: ContextLaunchNeeds) => Promise<ContextLaunch>;
+  /** Opens the SMART EHR launch (its client-assertion key is created under DATA_DIR on first use). */
+  readonly openSmartLaunch: (more: ContextLaunchNeeds) => Promise<SmartLaunch>;
 }
 
 export interface ContextLaunchNeeds {
@@ -93,6 +97,17 @@ export function buildLaunch(deps: {
     clock: deps.clock,
     tokenTtlSeconds: config.apiTokenTtlSeconds,
   });
+  /** Refusals nobody can be named for: counted, and limited per address. */
+  const anonymousFor = (more: ContextLaunchNeeds): AnonymousRefusals => ({
+    count: (refusal) => deps.anonymousRefusals.count(refusal),
+    allow: (address) => {
+      if (more.anonymous.limiter.hit(address)) return true;
+      more.anonymous.limited();
+      return false;
+    },
+  });
+  const openSmartLaunch = (more: ContextLaunchNeeds): Promise<SmartLaunch> =>
+    buildSmartLaunch({ ...deps, handover: more.handover, anonymous: anonymousFor(more) });
   const openContextLaunch = async (more: ContextLaunchNeeds): Promise<ContextLaunch> => {
     const keysDir = join(config.dataDir, "keys");
     const encryptionKeys = await KeyStore.open(keysDir, "context-launch-encryption", "ECDH-ES+A256KW", "enc");
@@ -104,14 +119,7 @@ export function buildLaunch(deps: {
       pending: new SqlPendingLaunchStore(deps.database.db),
       sealer: new SealedTokens(secret, "context-launch"),
       handover: more.handover,
-      anonymous: {
-        count: (refusal) => deps.anonymousRefusals.count(refusal),
-        allow: (address) => {
-          if (more.anonymous.limiter.hit(address)) return true;
-          more.anonymous.limited();
-          return false;
-        },
-      },
+      anonymous: anonymousFor(more),
       events: deps.events,
       clock: deps.clock,
       settings: {
@@ -122,5 +130,5 @@ export function buildLaunch(deps: {
     });
     return { service, encryptionKeys };
   };
-  return { launches, apiAccess, panel, ncrsOrigin: parsed.value.origin, openContextLaunch };
+  return { launches, apiAccess, panel, ncrsOrigin: parsed.value.origin, openContextLaunch, openSmartLaunch };
 }

@@ -35,6 +35,7 @@ import { oauthRoutes } from "../web/routes/oauth.routes.ts";
 import { patientContextRoutes } from "../web/routes/patient-contexts.routes.ts";
 import { patientRoutes } from "../web/routes/patients.routes.ts";
 import { sessionRoutes } from "../web/routes/session.routes.ts";
+import { smartLaunchRoutes } from "../web/routes/smart-launch.routes.ts";
 import { startRoutes } from "../web/routes/start.routes.ts";
 import { statusRoutes } from "../web/routes/status.routes.ts";
 import { workstationRoutes } from "../web/routes/workstations.routes.ts";
@@ -162,6 +163,18 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     secureCookies: config.secureCookies,
     bindingSeconds: config.cis2LoginTtlSeconds,
   });
+  const smartLaunch = await launch.openSmartLaunch({
+    handover: patients.handover,
+    anonymous: anonymousLimit(deps, "smart_launch"),
+  });
+  await app.register(smartLaunchRoutes, {
+    smartLaunch: smartLaunch.service,
+    sessions: identity.sessions,
+    rolePolicy: identity.rolePolicy,
+    sessionCookie: cookies.session,
+    secureCookies: config.secureCookies,
+    bindingSeconds: config.smartStateSeconds + config.cis2LoginTtlSeconds,
+  });
   await app.register(oauthRoutes, { apiAccess: launch.apiAccess });
   await app.register(helpRoutes, {
     ncrsOrigin: launch.ncrsOrigin,
@@ -199,7 +212,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, {
-    keys: [identity.keys, contextLaunch.encryptionKeys],
+    keys: [identity.keys, smartLaunch.signingKeys, contextLaunch.encryptionKeys],
     maxAgeSeconds: config.jwksMaxAgeSeconds,
   });
   await app.register(opsRoutes, {

@@ -78,9 +78,22 @@ function crossChecks(c: Config): string[] {
         problems.push(`API_CLIENTS: ${client.id}'s URI ${uri} is http, which needs DEV_ALLOW_HTTP=true`);
   if (new Set(c.apiClients.map((client) => client.id)).size !== c.apiClients.length)
     problems.push("API_CLIENTS: two clients have the same id");
+  problems.push(...smartEhrChecks(c));
   if (c.idleWarningSeconds >= Math.min(c.sharedIdleSeconds, c.personalIdleSeconds, c.tabletIdleSeconds)) {
     problems.push("SESSION_IDLE_WARNING_SECONDS: must be shorter than every idle timeout");
   }
+  return problems;
+}
+
+function smartEhrChecks(c: Config): string[] {
+  const problems: string[] = [];
+  for (const ehr of c.smartEhrs)
+    if (ehr.iss.startsWith("http:") && !c.allowInsecureHttp)
+      problems.push(`SMART_EHRS: ${ehr.id}'s iss ${ehr.iss} is http, which needs DEV_ALLOW_HTTP=true`);
+  if (new Set(c.smartEhrs.map((ehr) => ehr.id)).size !== c.smartEhrs.length)
+    problems.push("SMART_EHRS: two EHRs have the same id");
+  const issuers = c.smartEhrs.map((ehr) => ehr.iss.replace(/\/+$/, ""));
+  if (new Set(issuers).size !== issuers.length) problems.push("SMART_EHRS: two EHRs have the same iss");
   return problems;
 }
 

@@ -15,6 +15,7 @@ export type SettingGroup =
   | "Patients"
   | "NCRS launch"
   | "API clients"
+  | "SMART on FHIR"
   | "Change events"
   | "Audit"
   | "Security"

@@ -10,6 +10,7 @@ import { cis2Settings } from "./settings-cis2.ts";
 import { eventsSettings } from "./settings-events.ts";
 import { launchSettings } from "./settings-launch.ts";
 import { nationalSettings } from "./settings-national.ts";
+import { smartSettings } from "./settings-smart.ts";
 
 export type { Setting, SettingGroup } from "./setting.ts";
 
@@ -182,6 +183,7 @@ export const settings = {
   }),
   ...nationalSettings,
   ...launchSettings,
+  ...smartSettings,
   ...eventsSettings,
   ...auditSettings,
 

@@ -61,7 +61,7 @@ export interface PatientNationalChangeApplied {
 }
 
 /** Where a patient reached us from: our own search, or a point-of-care system's hand-over. */
-export type HandoverSource = "api" | "signed_launch" | "embed" | "ui";
+export type HandoverSource = "api" | "signed_launch" | "embed" | "ui" | "smart";
 
 /** What the checks of a hand-over found; `refused` when it was refused before any patient was chosen. */
 export type HandoverStatus =

@@ -1,6 +1,7 @@
 /**
  * Signed context launches' storage: used `jti`s (a unique key decides replay in one statement) and
- * checked launches waiting for their user to sign in. Each insert first clears what has expired,
+ * checked launches waiting for their user to sign in (SMART launches wait the same way, in their
+ * own table). Each insert first clears what has expired,
  * so neither table outgrows a few minutes of launches.
  */
 import type { Kysely } from "kysely";
@@ -33,27 +34,29 @@ export class SqlLaunchJtiStore implements LaunchJtiStore {
   }
 }
 
+/** The tables of launches waiting, sealed: signed context launches' and SMART launches'. */
+export type PendingLaunchTable = "context_launch_pending" | "smart_launch_pending";
+
 export class SqlPendingLaunchStore implements PendingLaunchStore {
   readonly #db: Kysely<DatabaseSchema>;
+  readonly #table: PendingLaunchTable;
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  constructor(db: Kysely<DatabaseSchema>, table: PendingLaunchTable = "context_launch_pending") {
     this.#db = db;
+    this.#table = table;
   }
 
   async save(idHash: string, sealed: string, createdAt: Date, expiresAt: Date): Promise<void> {
+    await this.#db.deleteFrom(this.#table).where("expires_at", "<=", createdAt.getTime()).execute();
     await this.#db
-      .deleteFrom("context_launch_pending")
-      .where("expires_at", "<=", createdAt.getTime())
-      .execute();
-    await this.#db
-      .insertInto("context_launch_pending")
+      .insertInto(this.#table)
       .values({ id_hash: idHash, sealed, created_at: createdAt.getTime(), expires_at: expiresAt.getTime() })
       .execute();
   }
 
   async find(idHash: string, now: Date): Promise<string | undefined> {
     const row = await this.#db
-      .selectFrom("context_launch_pending")
+      .selectFrom(this.#table)
       .select("sealed")
       .where("id_hash", "=", idHash)
       .where("expires_at", ">", now.getTime())
@@ -62,10 +65,7 @@ export class SqlPendingLaunchStore implements PendingLaunchStore {
   }
 
   async claim(idHash: string): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom("context_launch_pending")
-      .where("id_hash", "=", idHash)
-      .executeTakeFirst();
+    const result = await this.#db.deleteFrom(this.#table).where("id_hash", "=", idHash).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 }

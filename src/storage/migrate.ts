@@ -17,6 +17,7 @@ import * as launchApiClient from "./migrations/0010-launch-api-client.ts";
 import * as nhsNumbersAtRest from "./migrations/0011-nhs-numbers-at-rest.ts";
 import * as patientHandover from "./migrations/0012-patient-handover.ts";
 import * as contextLaunch from "./migrations/0013-context-launch.ts";
+import * as smartLaunch from "./migrations/0014-smart-launch.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0011-nhs-numbers-at-rest": nhsNumbersAtRest,
   "0012-patient-handover": patientHandover,
   "0013-context-launch": contextLaunch,
+  "0014-smart-launch": smartLaunch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -291,6 +291,8 @@ export interface DatabaseSchema extends EventsSchema {
   handover_requests: HandoverRequestsTable;
   context_launch_jtis: ContextLaunchJtisTable;
   context_launch_pending: ContextLaunchPendingTable;
+  /** Same shape: SMART launches waiting for the EHR's answer, then for sign-in. */
+  smart_launch_pending: ContextLaunchPendingTable;
   api_grants: ApiGrantsTable;
   api_tokens: ApiTokensTable;
   patient_contexts: PatientContextsTable;

@@ -16,7 +16,7 @@ import type { Session } from "../../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../../identity/roles.ts";
 import type { SessionService } from "../../identity/session.service.ts";
 import { AppError } from "../../platform/errors.ts";
-import { randomToken } from "../../platform/secrets.ts";
+import { browserBinding } from "../browser-binding.ts";
 
 export interface ContextLaunchRouteDeps {
   readonly contextLaunch: ContextLaunchService;
@@ -38,22 +38,12 @@ const continuePath = (id: string) => `/context-launch/continue/${id}`;
 const loginFor = (id: string) => `/auth/login?${new URLSearchParams({ return_to: continuePath(id) })}`;
 
 export async function contextLaunchRoutes(app: FastifyInstance, deps: ContextLaunchRouteDeps): Promise<void> {
-  const bindingCookie = `${deps.secureCookies ? "__Host-" : ""}ncrs_context_launch`;
-
   /** This browser's binding: only the browser a launch arrived in can continue it. */
-  function bindingOf(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = request.cookies[bindingCookie];
-    if (existing && existing.length >= 32 && existing.length <= 64) return existing;
-    const token = randomToken();
-    reply.setCookie(bindingCookie, token, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-      secure: deps.secureCookies,
-      maxAge: deps.bindingSeconds,
-    });
-    return token;
-  }
+  const bindingOf = browserBinding({
+    name: "ncrs_context_launch",
+    secureCookies: deps.secureCookies,
+    maxAgeSeconds: deps.bindingSeconds,
+  });
 
   async function arrive(request: FastifyRequest, reply: FastifyReply, token: unknown, via: "POST" | "GET") {
     // The token must not travel on in a Referer, nor be kept by a cache.
