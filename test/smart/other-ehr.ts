@@ -128,7 +128,7 @@ export class OtherEhr {
     }
   }
 
-  #discovery(res: ServerResponse): void {
+  #discovery(res: ServerResponse) {
     this.seen.push({ path: "discovery", params: {}, auth: "none" });
     if (this.knobs.discovery === "down") return json(res, 503, { error: "unavailable" });
     json(res, 200, {
@@ -154,7 +154,7 @@ export class OtherEhr {
     });
   }
 
-  #authorize(url: URL, res: ServerResponse): void {
+  #authorize(url: URL, res: ServerResponse) {
     const p = Object.fromEntries(url.searchParams);
     this.seen.push({ path: "authorize", params: p, auth: "none" });
     const ok =
@@ -259,7 +259,7 @@ export class OtherEhr {
       .sign(key);
   }
 
-  #fhir(req: IncomingMessage, url: URL, res: ServerResponse): void {
+  #fhir(req: IncomingMessage, url: URL, res: ServerResponse) {
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
     this.seen.push({ path: url.pathname, params: {}, auth: "none" });
     if (!token || !this.#tokens.has(token)) return json(res, 401, { resourceType: "OperationOutcome" });

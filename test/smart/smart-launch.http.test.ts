@@ -261,66 +261,94 @@ describe.each(dialects)("the SMART EHR launch (%s)", (dialect) => {
   });
 
   const tokenCases: [string, (ehr: OtherEhr) => void, string, number][] = [
-    ["a token error", (e) => void (e.knobs.tokenError = "invalid_grant"), "smart_launch.token_failed", 502],
-    ["no patient", (e) => void (e.knobs.omitPatient = true), "smart_launch.no_patient", 502],
+    [
+      "a token error",
+      (e) => {
+        e.knobs.tokenError = "invalid_grant";
+      },
+      "smart_launch.token_failed",
+      502,
+    ],
+    [
+      "no patient",
+      (e) => {
+        e.knobs.omitPatient = true;
+      },
+      "smart_launch.no_patient",
+      502,
+    ],
     [
       "no Patient read scope",
-      (e) => void (e.knobs.scope = "launch openid fhirUser"),
+      (e) => {
+        e.knobs.scope = "launch openid fhirUser";
+      },
       "smart_launch.scope_missing",
       403,
     ],
     [
       "an id_token by a key it does not publish",
-      (e) => void (e.knobs.idToken = "wrong_key"),
+      (e) => {
+        e.knobs.idToken = "wrong_key";
+      },
       "smart_launch.id_token_invalid",
       502,
     ],
     [
       "an id_token for someone else",
-      (e) => void (e.knobs.idToken = "wrong_audience"),
+      (e) => {
+        e.knobs.idToken = "wrong_audience";
+      },
       "smart_launch.id_token_invalid",
       502,
     ],
     [
       "openid granted but no id_token",
-      (e) => void (e.knobs.idToken = "none"),
+      (e) => {
+        e.knobs.idToken = "none";
+      },
       "smart_launch.id_token_invalid",
       502,
     ],
     [
       "a Patient read that fails",
-      (e) => void (e.knobs.patientStatus = 503),
+      (e) => {
+        e.knobs.patientStatus = 503;
+      },
       "smart_launch.fhir_read_failed",
       502,
     ],
     [
       "a Patient without an NHS number",
-      (e) =>
-        void (e.knobs.patient = {
+      (e) => {
+        e.knobs.patient = {
           ...hartley("NG-1"),
           id: e.patientId,
           identifier: [hartley("NG-1").identifier[1]],
-        }),
+        };
+      },
       "handover.no_nhs_number",
       422,
     ],
     [
       "a Patient whose NHS number fails its check digit",
-      (e) =>
-        void (e.knobs.patient = {
+      (e) => {
+        e.knobs.patient = {
           ...hartley("NG-1"),
           id: e.patientId,
           identifier: [
             { system: "https://fhir.nhs.uk/Id/nhs-number", value: "9991000055" },
             hartley("NG-1").identifier[1],
           ],
-        }),
+        };
+      },
       "handover.invalid_nhs_number",
       422,
     ],
     [
       "an EHR user without an SDS user id",
-      (e) => void (e.knobs.practitionerSdsId = false),
+      (e) => {
+        e.knobs.practitionerSdsId = false;
+      },
       "smart_launch.user_unknown",
       403,
     ],
