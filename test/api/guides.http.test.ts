@@ -14,7 +14,7 @@ describe("the supplier guides as pages", () => {
   });
   afterAll(async () => stack?.close());
 
-  it("serves the integration and embedding guides, linked from the API reference and to each other", async () => {
+  it("serves the integration, embedding and SMART guides, linked from the API reference and to each other", async () => {
     const agent = new HttpAgent();
     const reference = await agent.get(`${stack.baseUrl}/developers/api`);
     expect(reference.body).toContain('href="/developers/integrating"');
@@ -26,7 +26,12 @@ describe("the supplier guides as pages", () => {
     const embedding = await agent.get(`${stack.baseUrl}/developers/embedding`);
     expect(embedding.status).toBe(200);
     expect(embedding.body).toContain("ncrs-open-button");
-    for (const page of [integrating.body, embedding.body])
+    expect(integrating.body).toContain('href="/developers/smart"');
+    const smart = await agent.get(`${stack.baseUrl}/developers/smart`);
+    expect(smart.status).toBe(200);
+    expect(smart.body).toContain("/smart/callback");
+    expect(smart.body).toContain("smart_launch.other_user");
+    for (const page of [integrating.body, embedding.body, smart.body])
       expect(page.match(/href="(?!https?:|#|\/)[^"]*"/g) ?? []).toEqual([]);
   });
 });

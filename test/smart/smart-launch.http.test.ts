@@ -167,6 +167,27 @@ describe.each(dialects)("the SMART EHR launch (%s)", (dialect) => {
     });
   });
 
+  it("a launched patient whose details differ from PDS lands on the confirmation page, not on a launchable page", async () => {
+    basic.knobs.patient = { ...hartley("NG-2"), id: basic.patientId, birthDate: "1984-03-15" };
+    const called = await toCallback(basic);
+    const continued = await agent.get(called.location ?? "");
+    expect(continued.location).toMatch(/\/patient-context\/[A-Za-z0-9_-]+\/checks\/[0-9a-f-]{36}$/);
+    const confirmation = await agent.get(continued.location ?? "");
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.body).toContain('data-testid="comparison"');
+    expect((await lastRecord("patient_context.received"))?.outcome).toBe("handover.needs_confirmation");
+  });
+
+  it("keeps the EHR's code out of Referers and caches on the way back", async () => {
+    const launched = await agent.get(launchUrl(basic));
+    expect(launched.headers.get("referrer-policy")).toBe("no-referrer");
+    const authorized = await agent.get(launched.location ?? "");
+    const called = await agent.get(authorized.location ?? "");
+    expect(called.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(called.headers.get("cache-control")).toBe("no-store");
+    expect(called.location).not.toContain("code=");
+  });
+
   it("a signed-out user is sent through CIS2 sign-in after the EHR's answer, and comes back to the patient page", async () => {
     const browser = new HttpAgent();
     const called = await toCallback(basic, browser);

@@ -52,6 +52,7 @@ const SUPPLIER_GUIDES = [
     path: "/developers/embedding",
     title: "Embedding the Open in NCRS button",
   },
+  { file: "smart-on-fhir.md", path: "/developers/smart", title: "SMART on FHIR EHR launch" },
 ] as const;
 
 /**
