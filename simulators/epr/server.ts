@@ -117,6 +117,9 @@ export async function startEprSimulator(options: EprSimulatorOptions): Promise<E
   };
   server.on("request", (req, res) => void route(kit, req, res));
   kit.log(`epr-sim: listening on ${origin}, handing over to ${ncrsConnectUrl} as ${kit.clientId}`);
+  kit.log(
+    `epr-sim: SMART EHR at iss ${kit.smart.urls.iss} for ${smartApps.map((a) => a.clientId).join(", ")}`,
+  );
   return {
     origin,
     clientId: kit.clientId,
