@@ -10,13 +10,17 @@ import { authorizationUrl, completeConnect } from "./oauth-client.ts";
 import { desktopLaunchPage, patientListPage, patientPage } from "./pages.ts";
 import { type EprPatient, findPatient } from "./patients.ts";
 import { activeConnection, type EprSession, sessionCookie } from "./sessions.ts";
+import { smartLaunchPath } from "./smart/launch-route.ts";
 import { type EprUser, findUser, otherUser } from "./users.ts";
 
 export type Handler = (kit: EprKit, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
 export const PATIENT_PREFIX = "/patients/";
 
-function open(kit: EprKit, req: IncomingMessage): { session: EprSession; headers: Record<string, string> } {
+export function open(
+  kit: EprKit,
+  req: IncomingMessage,
+): { session: EprSession; headers: Record<string, string> } {
   const { session, created } = kit.sessions.fromRequest(req);
   return { session, headers: created ? { "set-cookie": sessionCookie(session) } : {} };
 }
@@ -62,7 +66,7 @@ export const callback: Handler = async (kit, req, res, url) => {
   sendPage(kit, res, message(400, "Could not connect to NCRS Connect", [result.reason]), headers);
 };
 
-function patientOf(url: URL, suffix = ""): EprPatient | undefined {
+export function patientOf(url: URL, suffix = ""): EprPatient | undefined {
   const rest = url.pathname.slice(PATIENT_PREFIX.length);
   if (!rest.endsWith(suffix)) return undefined;
   try {
@@ -82,7 +86,8 @@ function launchContext(session: EprSession, patient: EprPatient) {
   };
 }
 
-const notFound = () => message(404, "Patient not found", ["No patient with that MRN is on this EPR's list."]);
+export const notFound = () =>
+  message(404, "Patient not found", ["No patient with that MRN is on this EPR's list."]);
 
 export const showPatient: Handler = async (kit, req, res, url) => {
   const { session, headers } = open(kit, req);
@@ -105,6 +110,11 @@ export const showPatient: Handler = async (kit, req, res, url) => {
     ncrsConnectUrl: kit.ncrsConnectUrl,
     connection: handover && script && session.connection ? { handover, script } : null,
     desktopUrl: link,
+    smartApps: kit.smart.apps.map((app) => ({
+      clientId: app.clientId,
+      label: app.label ?? "Open NCRS Connect",
+      href: smartLaunchPath(patient.mrn, app.clientId),
+    })),
   };
   sendPage(kit, res, patientPage(view), headers);
 };

@@ -1,12 +1,14 @@
 /**
  * The JSON control API under `/_sim/api/`, for test harnesses: health, the calls the EPR's back end
- * made to NCRS Connect with their answers, the launch tokens it issued, and the EPR user.
+ * made to NCRS Connect with their answers, the launch tokens it issued, the EPR user, and the
+ * SMART side (smart/control.ts).
  * Unauthenticated by design: a local test double, never exposed beyond the machine.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EprKit } from "./epr-kit.ts";
 import { HttpError, readJson, sendJson } from "./http-kit.ts";
 import { isObject } from "./ncrs-client.ts";
+import { resetSmart, SMART_CONTROL_ROUTES } from "./smart/control.ts";
 import { EPR_USERS, findUser } from "./users.ts";
 
 export const CONTROL_PREFIX = "/_sim/api/";
@@ -37,10 +39,12 @@ const ROUTES: Record<string, Handler> = {
   "GET tokens": async (kit, _req, res) => sendJson(res, 200, kit.calls.tokens()),
   "POST reset": async (kit, _req, res) => {
     kit.calls.reset();
+    resetSmart(kit);
     sendJson(res, 200, { calls: 0 });
   },
   "GET users": async (_kit, _req, res) => sendJson(res, 200, EPR_USERS),
   "PUT user": putUser,
+  ...SMART_CONTROL_ROUTES,
 };
 
 export async function handleControlApi(kit: EprKit, req: IncomingMessage, res: ServerResponse, url: URL) {

@@ -2,6 +2,7 @@
 import type { CallLog } from "./call-log.ts";
 import type { SessionStore } from "./sessions.ts";
 import type { SigningKey } from "./signing-key.ts";
+import type { SmartKit } from "./smart/smart-kit.ts";
 
 export interface EprKit {
   /** The EPR's own origin, e.g. http://localhost:3105. */
@@ -16,5 +17,7 @@ export interface EprKit {
   calls: CallLog;
   /** The user new sessions start with (control API can change it). */
   defaultUser: { sub: string };
+  /** The EHR's SMART on FHIR side: FHIR base, authorization server, launches. */
+  smart: SmartKit;
   log: (line: string) => void;
 }

@@ -1,7 +1,7 @@
 /**
  * Playwright steps through the EPR for end-to-end journeys: connect it to NCRS Connect, open a
- * patient by MRN, pick the EPR user, and follow the desktop links or the embedded button into the
- * tab NCRS Connect opens in. Each step waits for the page it leads to, and knows nothing of NCRS
+ * patient by MRN, pick the EPR user, and follow the desktop links, the embedded button or the SMART
+ * app link into the tab NCRS Connect opens in. Each step waits for the page it leads to, and knows nothing of NCRS
  * Connect's own pages (a journey drives those itself).
  */
 import type { Page } from "playwright-core";
@@ -68,5 +68,26 @@ export async function clickOpenButton(page: Page): Promise<Page> {
     page.context().waitForEvent("page"),
     button.locator("button").first().click(),
   ]);
+  return tab;
+}
+
+/**
+ * Clicks "Open NCRS Connect" (the SMART EHR launch; `clientId` picks the app when several are
+ * registered) and returns the new tab once it has loaded: it went through the EPR's
+ * `/patients/{mrn}/smart-launch` to the app's launch URL with `iss` and `launch`. Pass
+ * `appOrigin` to wait until the tab is on the app (its launch or a later page).
+ */
+export async function clickSmartLaunch(
+  page: Page,
+  options: { clientId?: string; appOrigin?: string } = {},
+): Promise<Page> {
+  const links = page.getByTestId("epr-smart-launch");
+  const link = options.clientId
+    ? links.and(page.locator(`[data-client-id="${options.clientId}"]`))
+    : links.first();
+  const [tab] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+  const origin = options.appOrigin;
+  if (origin) await tab.waitForURL((url) => url.origin === origin);
+  await tab.waitForLoadState("domcontentloaded");
   return tab;
 }

@@ -49,6 +49,8 @@ export interface PatientView {
   ncrsConnectUrl: string;
   connection: { handover: Handover; script: ButtonScript } | null;
   desktopUrl: { href: string } | { reason: string };
+  /** One "Open …" link per registered SMART app (the SMART EHR launch). */
+  smartApps: { clientId: string; label: string; href: string }[];
 }
 
 function details(patient: EprPatient): string {
@@ -119,6 +121,19 @@ function desktopLinks(view: PatientView): string {
       </ul></div>`;
 }
 
+function smartLinks(view: PatientView): string {
+  if (view.smartApps.length === 0) return "";
+  const links = view.smartApps
+    .map(
+      (app) =>
+        `<li><a class="epr-button" href="${e(app.href)}" target="_blank" rel="noopener" data-testid="epr-smart-launch" data-client-id="${e(app.clientId)}">${e(app.label)}</a></li>`,
+    )
+    .join("");
+  return `<div class="epr-panel" data-testid="epr-smart-apps"><h2>Apps</h2>
+      <p>Opens the app in a new tab with this patient and encounter (SMART on FHIR EHR launch).</p>
+      <ul>${links}</ul></div>`;
+}
+
 export function patientPage(view: PatientView): Page {
   const { patient, connection } = view;
   const back = `/patients/${encodeURIComponent(patient.mrn)}`;
@@ -128,7 +143,7 @@ export function patientPage(view: PatientView): Page {
         <p>Connect once to hand patients over to NCRS Connect from this EPR.</p>
         <a class="epr-button" href="/connect?returnTo=${encodeURIComponent(back)}" data-testid="epr-connect">Connect to NCRS Connect</a></div>`;
   const body = `<p><a href="/">Back to the patient list</a></p>
-    <h1>${e(displayName(patient))}</h1>${details(patient)}${ncrs}${desktopLinks(view)}`;
+    <h1>${e(displayName(patient))}</h1>${details(patient)}${smartLinks(view)}${ncrs}${desktopLinks(view)}`;
   return {
     status: 200,
     html: layout({

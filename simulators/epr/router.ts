@@ -22,6 +22,8 @@ import { message } from "./layout.ts";
 import { CALLBACK_PATH } from "./oauth-client.ts";
 import { JWKS_PATH } from "./registration.ts";
 import { jwks } from "./signing-key.ts";
+import { SMART_LAUNCH_SUFFIX, smartLaunch } from "./smart/launch-route.ts";
+import { smartHandlerFor } from "./smart/routes.ts";
 
 const PAGES: Record<string, Handler> = {
   "GET /": showList,
@@ -32,9 +34,10 @@ const PAGES: Record<string, Handler> = {
 };
 
 function handlerFor(req: IncomingMessage, url: URL): Handler | undefined {
-  const page = PAGES[`${req.method} ${url.pathname}`];
+  const page = PAGES[`${req.method} ${url.pathname}`] ?? smartHandlerFor(req, url);
   if (page) return page;
   if (req.method !== "GET" || !url.pathname.startsWith(PATIENT_PREFIX)) return undefined;
+  if (url.pathname.endsWith(SMART_LAUNCH_SUFFIX)) return smartLaunch;
   return url.pathname.endsWith("/desktop-launch") ? desktopLaunch : showPatient;
 }
 

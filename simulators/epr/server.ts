@@ -14,7 +14,16 @@ import { type ApiClientRegistration, registrationFor } from "./registration.ts";
 import { route } from "./router.ts";
 import { SessionStore } from "./sessions.ts";
 import { makeSigningKey } from "./signing-key.ts";
+import { checkedApps, defaultSmartApp, type SmartAppRegistration } from "./smart/registrations.ts";
+import type { SmartRequest } from "./smart/request-log.ts";
+import type { SmartScenario } from "./smart/scenarios.ts";
+import { makeSmartKit } from "./smart/setup.ts";
+import type { SmartEndpoints } from "./smart/smart-kit.ts";
 import { EPR_USERS } from "./users.ts";
+
+export type { SmartAppRegistration, SmartClientAuth } from "./smart/registrations.ts";
+export type { SmartRequest } from "./smart/request-log.ts";
+export type { SmartScenario } from "./smart/scenarios.ts";
 
 export interface EprSimulatorOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -34,7 +43,26 @@ export interface EprSimulatorOptions {
    * origins, or any URL on them): the page's form-action must allow them too.
    */
   formActionOrigins?: readonly string[];
+  /**
+   * The SMART apps the EHR may launch; default one, NCRS Connect (`ncrs-connect`, private_key_jwt
+   * with `${ncrsConnectUrl}/.well-known/jwks.json`, launched at `${ncrsConnectUrl}/smart/launch`).
+   */
+  smartApps?: SmartAppRegistration[];
   log?: (line: string) => void;
+}
+
+export interface EprSmart {
+  /** The FHIR base URL apps are launched with: `${origin}/fhir`. */
+  iss: string;
+  /** The authorization server's issuer and endpoints. */
+  urls: SmartEndpoints;
+  apps: SmartAppRegistration[];
+  /** Launch, discovery, authorize, token and FHIR requests, oldest first, without secrets. */
+  requests(): SmartRequest[];
+  /** The scenario for launches without their own (control API `PUT /_sim/api/smart/scenario`). */
+  setScenario(scenario: SmartScenario): void;
+  /** Makes a live launch id expired at once (tests of the five-minute limit). */
+  expireLaunch(launchId: string): boolean;
 }
 
 export interface EprSimulator {
@@ -47,6 +75,8 @@ export interface EprSimulator {
   calls(): NcrsCall[];
   /** Signed launch tokens it gave browsers, oldest first. */
   tokens(): IssuedToken[];
+  /** The EHR's SMART on FHIR side. */
+  smart: EprSmart;
   close(): Promise<void>;
 }
 
@@ -67,6 +97,7 @@ export async function startEprSimulator(options: EprSimulatorOptions): Promise<E
   const ncrsConnectUrl = options.ncrsConnectUrl.replace(/\/+$/, "");
   const ncrsOrigin = originOf(ncrsConnectUrl);
   if (options.clientSecret.length < 16) throw new Error("clientSecret must be at least 16 characters");
+  const smartApps = checkedApps(options.smartApps ?? [defaultSmartApp(ncrsConnectUrl)]);
   const server = createServer({ keepAliveTimeout: 65_000 });
   const port = await listen(server, options.port, options.host ?? "127.0.0.1");
   const origin = `http://${options.publicHostname ?? "localhost"}:${port}`;
@@ -81,16 +112,28 @@ export async function startEprSimulator(options: EprSimulatorOptions): Promise<E
     sessions: new SessionStore(() => defaultUser.sub),
     calls: new CallLog(),
     defaultUser,
+    smart: await makeSmartKit(origin, smartApps),
     log: options.log ?? (() => {}),
   };
   server.on("request", (req, res) => void route(kit, req, res));
   kit.log(`epr-sim: listening on ${origin}, handing over to ${ncrsConnectUrl} as ${kit.clientId}`);
+  kit.log(
+    `epr-sim: SMART EHR at iss ${kit.smart.urls.iss} for ${smartApps.map((a) => a.clientId).join(", ")}`,
+  );
   return {
     origin,
     clientId: kit.clientId,
     registration: registrationFor({ origin, clientId: kit.clientId, clientSecret: kit.clientSecret }),
     calls: () => kit.calls.entries(),
     tokens: () => kit.calls.tokens(),
+    smart: {
+      iss: kit.smart.urls.iss,
+      urls: kit.smart.urls,
+      apps: kit.smart.apps,
+      requests: () => kit.smart.requests.entries(),
+      setScenario: (scenario) => kit.smart.scenario.set(scenario),
+      expireLaunch: (launchId) => kit.smart.launches.expire(launchId),
+    },
     close: async () => {
       const closed = once(server, "close");
       server.close();

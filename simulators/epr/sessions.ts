@@ -64,6 +64,15 @@ export class SessionStore {
     return { session, created: true };
   }
 
+  /** The request's live session, without making one: a request that must come from a signed-in browser. */
+  find(req: IncomingMessage, now = Date.now()): EprSession | undefined {
+    this.#expire(now);
+    const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const found = id ? this.#sessions.get(id) : undefined;
+    if (found) found.lastSeen = now;
+    return found;
+  }
+
   all(): EprSession[] {
     return [...this.#sessions.values()];
   }

@@ -10,15 +10,22 @@ export interface EprUser {
   /** The CIS2 user id (SDS user id, 12 digits): what `user_hint` carries. */
   sub: string;
   name: string;
+  given: string[];
+  family: string;
 }
 
 const CIS2_USERS = fileURLToPath(new URL("../cis2/fixtures/users.json", import.meta.url));
 
 function loadUsers(): EprUser[] {
   const directory = JSON.parse(readFileSync(CIS2_USERS, "utf8")) as {
-    users: { sub: string; given_name: string; family_name: string }[];
+    users: { sub: string; given_name: string; family_name: string; middle_names?: string }[];
   };
-  const users = directory.users.map((u) => ({ sub: u.sub, name: `${u.given_name} ${u.family_name}` }));
+  const users = directory.users.map((u) => ({
+    sub: u.sub,
+    name: `${u.given_name} ${u.family_name}`,
+    given: [u.given_name, ...(u.middle_names ? u.middle_names.split(" ") : [])],
+    family: u.family_name,
+  }));
   if (users.length < 2 || users.some((u) => !/^\d{12}$/.test(u.sub)))
     throw new Error(`${CIS2_USERS}: need at least two users with 12-digit ids`);
   return users;
