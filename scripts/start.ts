@@ -8,7 +8,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { startCis2Simulator } from "../simulators/cis2/server.ts";
-import { mergeApiClients, newClientSecret } from "../simulators/epr/registration.ts";
+import {
+  mergeApiClients,
+  mergeSmartEhrs,
+  newClientSecret,
+  smartEhrEntry,
+} from "../simulators/epr/registration.ts";
 import { startEprSimulator } from "../simulators/epr/server.ts";
 import { startMnsSimulator } from "../simulators/mns/server.ts";
 import { startNcrsSimulator } from "../simulators/ncrs/server.ts";
@@ -98,7 +103,7 @@ if (wanted.has("pds")) {
 env["DEV_SIMULATED_SERVICES"] = started.join(",");
 
 // The EPR is a point-of-care system, not a national service: registered as an API client (its
-// secret made for this run) rather than listed among the simulated services.
+// secret made for this run) and as a SMART EHR, rather than listed among the simulated services.
 if (wanted.has("epr")) {
   const epr = await startEprSimulator({
     port: Number(process.env["EPR_SIM_PORT"] ?? 3105),
@@ -113,6 +118,8 @@ if (wanted.has("epr")) {
   });
   closers.push(() => epr.close());
   process.env["API_CLIENTS"] = mergeApiClients(process.env["API_CLIENTS"], epr.registration);
+  // And an EHR that launches NCRS Connect as a SMART app (private_key_jwt with our JWKS).
+  process.env["SMART_EHRS"] = mergeSmartEhrs(process.env["SMART_EHRS"], smartEhrEntry(epr));
   log(`EPR simulator: ${epr.origin}`);
 }
 

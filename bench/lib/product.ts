@@ -1,14 +1,24 @@
 /**
  * The product as a benchmark target: the CIS2 and PDS simulators (and, when asked, NCRS's) in this
  * process, the service as a child process through its real entry point (src/main.ts), and a
- * signed-in browser's cookies. With `{ epr: true }`, the EPR simulator too, registered as an API client.
+ * signed-in browser's cookies. With `{ epr: true }`, the EPR simulator too, registered as an API
+ * client and as a SMART EHR.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCis2Simulator } from "../../simulators/cis2/server.ts";
-import { mergeApiClients, newClientSecret } from "../../simulators/epr/registration.ts";
-import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
+import {
+  mergeApiClients,
+  mergeSmartEhrs,
+  newClientSecret,
+  smartEhrEntry,
+} from "../../simulators/epr/registration.ts";
+import {
+  type EprSimulator,
+  type SmartAppRegistration,
+  startEprSimulator,
+} from "../../simulators/epr/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { HttpAgent } from "../../test/support/http-agent.ts";
@@ -38,6 +48,8 @@ export interface ProductOptions {
   readonly pdsRateLimitPerSecond?: number;
   /** Start the EPR simulator (with `ncrs`, its pages may post on to NCRS and CIS2) and register it in API_CLIENTS. */
   readonly epr?: boolean;
+  /** The SMART apps the EPR registers (the first is NCRS Connect, registered in SMART_EHRS). */
+  readonly smartApps?: (baseUrl: string) => SmartAppRegistration[];
 }
 
 export async function startProduct(
@@ -64,6 +76,7 @@ export async function startProduct(
         ncrsConnectUrl: baseUrl,
         clientSecret: newClientSecret(),
         formActionOrigins: [cis2.issuer, ...(ncrs ? [ncrs.origin] : [])],
+        ...(options.smartApps ? { smartApps: options.smartApps(baseUrl) } : {}),
       })
     : null;
   const dataDir = mkdtempSync(join(tmpdir(), "ncrs-bench-"));
@@ -83,7 +96,12 @@ export async function startProduct(
       DEV_SEED_DEMO_PATIENTS: "true",
       LOG_LEVEL: "info",
       ...env,
-      ...(epr ? { API_CLIENTS: mergeApiClients(env["API_CLIENTS"], epr.registration) } : {}),
+      ...(epr
+        ? {
+            API_CLIENTS: mergeApiClients(env["API_CLIENTS"], epr.registration),
+            SMART_EHRS: mergeSmartEhrs(env["SMART_EHRS"], smartEhrEntry(epr)),
+          }
+        : {}),
     },
     `${baseUrl}/healthz`,
   );

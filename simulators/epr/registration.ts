@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CALLBACK_PATH } from "./oauth-client.ts";
+import type { SmartAppRegistration } from "./smart/registrations.ts";
 
 export const EPR_SCOPES = ["patient-context", "launch"] as const;
 export const JWKS_PATH = "/.well-known/jwks.json";
@@ -42,6 +43,47 @@ export function mergeApiClients(existing: string | undefined, entry: ApiClientRe
   if (!Array.isArray(parsed)) throw new Error("API_CLIENTS must be a JSON array");
   const others = parsed.filter(
     (c: unknown) => !(typeof c === "object" && c !== null && (c as { id?: unknown }).id === entry.id),
+  );
+  return JSON.stringify([...others, entry]);
+}
+
+/** What NCRS Connect's SMART_EHRS needs to let this EPR launch it as a SMART app. */
+export interface SmartEhrEntry {
+  id: string;
+  name: string;
+  iss: string;
+  clientId: string;
+  clientAuth: "private_key_jwt" | "client_secret_basic";
+  clientSecret?: string;
+  encounter: boolean;
+  fhirUserMatch: "identifier";
+}
+
+export function smartEhrEntry(epr: {
+  smart: { iss: string; apps: readonly SmartAppRegistration[] };
+}): SmartEhrEntry {
+  const app = epr.smart.apps[0];
+  if (!app) throw new Error("the EPR has no SMART app registered");
+  return {
+    id: "riverside-epr",
+    name: "Riverside EPR (simulated)",
+    iss: epr.smart.iss,
+    clientId: app.clientId,
+    ...(app.auth.method === "client_secret_basic"
+      ? { clientAuth: "client_secret_basic" as const, clientSecret: app.auth.secret }
+      : { clientAuth: "private_key_jwt" as const }),
+    encounter: true,
+    // Its Practitioner carries the user's SDS user id: the shared-workstation check works.
+    fhirUserMatch: "identifier",
+  };
+}
+
+/** SMART_EHRS with this EPR added (replacing an entry of the same id), from any given JSON. */
+export function mergeSmartEhrs(existing: string | undefined, entry: SmartEhrEntry): string {
+  const parsed: unknown = existing?.trim() ? JSON.parse(existing) : [];
+  if (!Array.isArray(parsed)) throw new Error("SMART_EHRS must be a JSON array");
+  const others = parsed.filter(
+    (e: unknown) => !(typeof e === "object" && e !== null && (e as { id?: unknown }).id === entry.id),
   );
   return JSON.stringify([...others, entry]);
 }

@@ -8,7 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
-import { mergeApiClients, newClientSecret } from "../../simulators/epr/registration.ts";
+import {
+  mergeApiClients,
+  mergeSmartEhrs,
+  newClientSecret,
+  smartEhrEntry,
+} from "../../simulators/epr/registration.ts";
 import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
@@ -29,7 +34,7 @@ export interface Stack {
   readonly pds: PdsSimulator;
   readonly ncrs: NcrsSimulator;
   readonly mns: MnsSimulator;
-  /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS. */
+  /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS and SMART_EHRS. */
   readonly epr?: EprSimulator;
   readonly built: BuiltApp;
   /** Every JSON log line the app wrote. */
@@ -107,7 +112,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
     ...options.env,
-    ...(epr ? { API_CLIENTS: mergeApiClients(options.env?.["API_CLIENTS"], epr.registration) } : {}),
+    ...(epr
+      ? {
+          API_CLIENTS: mergeApiClients(options.env?.["API_CLIENTS"], epr.registration),
+          SMART_EHRS: mergeSmartEhrs(options.env?.["SMART_EHRS"], smartEhrEntry(epr)),
+        }
+      : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
