@@ -15,6 +15,7 @@ import type { BenchResult } from "./lib/result.ts";
 import { patientHandover } from "./patient-handover.bench.ts";
 import { patientPage } from "./patient-page.bench.ts";
 import { pdsBurst } from "./pds-burst.bench.ts";
+import { smartLaunch } from "./smart-launch.bench.ts";
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "audit-append": auditAppend,
@@ -29,6 +30,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "patient-handover": patientHandover,
   "patient-page": patientPage,
   "pds-burst": pdsBurst,
+  "smart-launch": smartLaunch,
 };
 
 const wanted = process.argv.slice(2);

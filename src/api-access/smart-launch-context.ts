@@ -34,11 +34,14 @@ export async function readLaunchedContext(
   if (ehr.encounter && !grantsRead(granted, "Encounter")) return fail("scope_missing");
   // openid granted means an id_token must have come (the adapter has checked any that did).
   if (granted.includes("openid") && grant.idTokenClaims === undefined) return fail("id_token_invalid");
-  const patient = await readAs(client, ehr, grant, "Patient", grant.patient);
+  // The three reads are independent: made at once, their problems reported in this order.
+  const [patient, encounter, user] = await Promise.all([
+    readAs(client, ehr, grant, "Patient", grant.patient),
+    readEncounter(client, ehr, grant, grant.patient),
+    userOf(client, ehr, grant),
+  ]);
   if (!patient.ok) return patient;
-  const encounter = await readEncounter(client, ehr, grant, grant.patient);
   if (!encounter.ok) return encounter;
-  const user = await userOf(client, ehr, grant);
   if (!user.ok) return user;
   return { ok: true, value: { patient: patient.value, encounter: encounter.value, userId: user.value } };
 }

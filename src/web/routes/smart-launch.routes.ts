@@ -2,14 +2,15 @@
  * SMART on FHIR EHR launch (docs/adr/0018-smart-on-fhir-ehr-launch.md). An EHR opens
  * `/smart/launch?iss&launch` in its user's browser; we send the browser to the EHR's authorization
  * endpoint, and its answer comes back to `/smart/callback` (the redirect URI an EHR registers).
- * There the patient is read from the EHR, kept sealed for this browser, and the browser goes on to
- * `/smart/continue/<id>`: the address CIS2 sign-in comes back to when nobody is signed in. Then the
- * patient is handed over and the user lands on our patient page (or its confirmation page): NCRS is
+ * There the patient is read from the EHR and kept sealed for this browser; a signed-in user goes
+ * straight on, and a signed-out one signs in with CIS2 and comes back to `/smart/continue/<id>`.
+ * Then the patient is handed over and the user lands on our patient page (or its confirmation page): NCRS is
  * never opened without the user's click.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SmartLaunchService } from "../../api-access/smart-launch.service.ts";
 import { sessionErrors } from "../../identity/identity.errors.ts";
+import type { Session } from "../../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../../identity/roles.ts";
 import type { SessionService } from "../../identity/session.service.ts";
 import { AppError } from "../../platform/errors.ts";
@@ -66,13 +67,40 @@ export async function smartLaunchRoutes(app: FastifyInstance, deps: SmartLaunchR
     },
   );
 
+  /** A read launch for the signed-in user: to the patient page, its confirmation page, or "another user". */
+  async function carryOn(request: FastifyRequest, reply: FastifyReply, id: string, session: Session) {
+    if (!permissionsOf(session.role, deps.rolePolicy).clinical) throw new AppError(sessionErrors.forbidden);
+    const result = await deps.smartLaunch.continue(
+      id,
+      bindingOf(request, reply),
+      session,
+      request.correlationId,
+    );
+    if (result.kind === "other_user") {
+      request.log.warn({ code: "smart_launch.other_user" }, "SMART launch for another user refused");
+      return reply.code(403).page("context-launch-other-user", {
+        switchAction: `${continuePath(id)}/switch-user`,
+        signedInAs: session.user.name,
+        code: "smart_launch.other_user",
+        correlationId: request.correlationId,
+      });
+    }
+    const context = `/patient-context/${result.contextId}`;
+    return reply.redirect(
+      result.mustConfirm && result.checkId ? `${context}/checks/${result.checkId}` : context,
+      303,
+    );
+  }
+
   app.get("/smart/callback", { config: { access: "public" } }, async (request, reply) => {
     // The code must not travel on in a Referer, nor be kept by a cache.
     reply.header("referrer-policy", "no-referrer").header("cache-control", "no-store");
     const answer = new URL(request.url, "http://callback.invalid").searchParams;
     const { id } = await deps.smartLaunch.callback(arrival(request, bindingOf(request, reply)), answer);
     request.log.info({ step: "callback" }, "SMART launch: patient read from the EHR; continuing");
-    return reply.redirect(continuePath(id), 303);
+    // Signed in already: straight on, without another hop. Otherwise CIS2 sign-in comes back to continue.
+    const session = request.session;
+    return session ? carryOn(request, reply, id, session) : reply.redirect(loginFor(id), 303);
   });
 
   app.get<{ Params: { id: string } }>(
@@ -82,28 +110,7 @@ export async function smartLaunchRoutes(app: FastifyInstance, deps: SmartLaunchR
       reply.header("cache-control", "no-store");
       const session = request.session;
       if (!session) return reply.redirect(loginFor(request.params.id), 303);
-      if (!permissionsOf(session.role, deps.rolePolicy).clinical) throw new AppError(sessionErrors.forbidden);
-      const id = request.params.id;
-      const result = await deps.smartLaunch.continue(
-        id,
-        bindingOf(request, reply),
-        session,
-        request.correlationId,
-      );
-      if (result.kind === "other_user") {
-        request.log.warn({ code: "smart_launch.other_user" }, "SMART launch for another user refused");
-        return reply.code(403).page("context-launch-other-user", {
-          switchAction: `${continuePath(id)}/switch-user`,
-          signedInAs: session.user.name,
-          code: "smart_launch.other_user",
-          correlationId: request.correlationId,
-        });
-      }
-      const context = `/patient-context/${result.contextId}`;
-      return reply.redirect(
-        result.mustConfirm && result.checkId ? `${context}/checks/${result.checkId}` : context,
-        303,
-      );
+      return carryOn(request, reply, request.params.id, session);
     },
   );
 
