@@ -19,6 +19,7 @@ import {
   auditCommitMetrics,
   cis2CallMetrics,
   pdsCallMetrics,
+  smartEhrCallMetrics,
   subscribeDomainMetrics,
 } from "./ops/domain-metrics.ts";
 import { subscribeEventMetrics } from "./ops/event-metrics.ts";
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     rolePolicy: identity.rolePolicy,
     protection: audit.protection,
     anonymousRefusals: refusals.tally,
+    onSmartEhrCall: smartEhrCallMetrics(registry),
   });
   subscribeLaunchMetrics(events, registry);
   subscribeHandoverMetrics(events, registry);

@@ -13,6 +13,7 @@ import type { RolePolicy } from "../identity/roles.ts";
 import type { RefusalCounter } from "../launch/launch.ports.ts";
 import { LaunchService } from "../launch/launch.service.ts";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
+import type { SmartClientOptions } from "../national/smart/smart-ehr.client.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import type { PatientHandoverService } from "../patients/patient-handover.service.ts";
 import type { AddressLimiter } from "../platform/address-limiter.ts";
@@ -62,6 +63,8 @@ export function buildLaunch(deps: {
   /** The audit trail's: launch records keep the NHS number with its keys (docs/adr/0014). */
   readonly protection: NhsNumberProtection;
   readonly anonymousRefusals: RefusalCounter;
+  /** Told of every call to a SMART EHR, for its metrics. */
+  readonly onSmartEhrCall?: SmartClientOptions["onCall"];
 }): Launch {
   const { config } = deps;
   const parsed = parseLaunchTemplate(config.ncrsLaunchTemplate, config.allowInsecureHttp);

@@ -9,7 +9,7 @@ import type { SmartEhr } from "../api-access/smart-launch.ports.ts";
 import { SmartLaunchService } from "../api-access/smart-launch.service.ts";
 import type { Config } from "../config/load-config.ts";
 import type { Events } from "../domain-events.ts";
-import { OidcSmartEhrClient } from "../national/smart/smart-ehr.client.ts";
+import { OidcSmartEhrClient, type SmartClientOptions } from "../national/smart/smart-ehr.client.ts";
 import type { PatientHandoverService } from "../patients/patient-handover.service.ts";
 import type { Clock } from "../platform/clock.ts";
 import { fileSecret, KeyStore } from "../platform/key-store.ts";
@@ -32,6 +32,7 @@ export async function buildSmartLaunch(deps: {
   readonly clock: Clock;
   readonly handover: PatientHandoverService;
   readonly anonymous: AnonymousRefusals;
+  readonly onSmartEhrCall?: SmartClientOptions["onCall"];
 }): Promise<SmartLaunch> {
   const { config } = deps;
   const keysDir = join(config.dataDir, "keys");
@@ -57,6 +58,7 @@ export async function buildSmartLaunch(deps: {
     cacheSeconds: config.smartDiscoveryCacheSeconds,
     clockSkewSeconds: config.cis2ClockSkewSeconds,
     allowHttp: config.allowInsecureHttp,
+    ...(deps.onSmartEhrCall ? { onCall: deps.onSmartEhrCall } : {}),
   });
   const secret = config.cookieSecret ?? fileSecret(keysDir, "cookie-secret");
   const service = new SmartLaunchService({

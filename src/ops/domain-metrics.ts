@@ -101,6 +101,19 @@ export function cis2CallMetrics(registry: Registry) {
     calls.observe({ call: event.call, outcome: event.outcome }, event.durationMs / 1000);
 }
 
+/** Calls to the EHRs that launch us (discovery, token, FHIR reads), per EHR: a slow launch is the EHR's or ours. */
+export function smartEhrCallMetrics(registry: Registry) {
+  const calls = new Histogram({
+    name: "ncrs_smart_ehr_call_duration_seconds",
+    help: "Calls to SMART EHRs by EHR (our id), call (discovery, token, fhir_read) and outcome (ok or our problem code)",
+    labelNames: ["ehr", "call", "outcome"],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  });
+  return (event: { ehrId: string; call: string; outcome: string; durationMs: number }) =>
+    calls.observe({ ehr: event.ehrId, call: event.call, outcome: event.outcome }, event.durationMs / 1000);
+}
+
 /**
  * Audit group commits: records per commit and commit latency, so a slow disk or a contended
  * chain head shows up before clinicians feel it.

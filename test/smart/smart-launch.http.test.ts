@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dialects } from "../support/databases.ts";
 import { hartley } from "../support/fhir-patients.ts";
 import { type AgentResponse, HttpAgent } from "../support/http-agent.ts";
+import { metricValue } from "../support/metrics.ts";
 import { signIn, USERS } from "../support/sign-in.ts";
 import { type Stack, startStack } from "../support/stack.ts";
 import { OtherEhr } from "./other-ehr.ts";
@@ -414,6 +415,39 @@ describe.each(dialects)("the SMART EHR launch (%s)", (dialect) => {
       400,
       "continue",
     );
+  });
+
+  it("counts launches by source, refusals by EHR, step and code, and times each call to the EHR", async () => {
+    const metric = (name: string, labels: Record<string, string>) => metricValue(stack.baseUrl, name, labels);
+    const handedOver = await metric("ncrs_patient_handovers_total", { source: "smart" });
+    const tokens = await metric("ncrs_smart_ehr_call_duration_seconds_count", {
+      ehr: "northgate",
+      call: "token",
+      outcome: "ok",
+    });
+    await agent.follow(await toCallback(basic));
+    expect(await metric("ncrs_patient_handovers_total", { source: "smart" })).toBe(handedOver + 1);
+    expect(
+      await metric("ncrs_smart_ehr_call_duration_seconds_count", {
+        ehr: "northgate",
+        call: "token",
+        outcome: "ok",
+      }),
+    ).toBe(tokens + 1);
+    basic.knobs.tokenError = "invalid_grant";
+    const refused = await metric("ncrs_smart_launch_refusals_total", {
+      ehr: "northgate",
+      step: "callback",
+      code: "smart_launch.token_failed",
+    });
+    await toCallback(basic);
+    expect(
+      await metric("ncrs_smart_launch_refusals_total", {
+        ehr: "northgate",
+        step: "callback",
+        code: "smart_launch.token_failed",
+      }),
+    ).toBe(refused + 1);
   });
 
   it("puts no EHR token, code or NHS number in our log", async () => {
