@@ -199,7 +199,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, {
-    keys: [identity.keys, contextLaunch.encryptionKeys],
+    keys: [
+      identity.keys,
+      contextLaunch.encryptionKeys,
+      ...(patients.platformKeys ? [patients.platformKeys] : []),
+    ],
     maxAgeSeconds: config.jwksMaxAgeSeconds,
   });
   await app.register(opsRoutes, {
