@@ -12,7 +12,7 @@ import { type PdsSimulator, startPdsSimulator } from "../../../simulators/pds/se
 import type { Clock } from "../../platform/clock.ts";
 import { KeyStore } from "../../platform/key-store.ts";
 import type { AccessTokenSource } from "./access-token.ts";
-import { applicationTokens } from "./platform-tokens.ts";
+import { applicationTokens, type PlatformTokensOptions } from "./platform-tokens.ts";
 import { TokenCache } from "./token-cache.ts";
 import { TokenEndpoint } from "./token-endpoint.ts";
 
@@ -48,14 +48,18 @@ async function serveJwks(keys: KeyStore): Promise<{ url: string; close: () => Pr
   };
 }
 
-export async function startPlatformHarness(): Promise<PlatformHarness> {
+/** `cis2Issuer`: the CIS2 whose ID tokens the platform's token exchange accepts. */
+export async function startPlatformHarness(options: { cis2Issuer?: string } = {}): Promise<PlatformHarness> {
   const dir = mkdtempSync(join(tmpdir(), "apim-keys-"));
   const keys = await KeyStore.open(dir, "apim-client", "RS512");
   const jwks = await serveJwks(keys);
   const pds = await startPdsSimulator({
     port: 0,
     rateLimitPerSecond: 0,
-    platform: { applications: [{ apiKey: TEST_API_KEY, jwksUrl: jwks.url }] },
+    platform: {
+      applications: [{ apiKey: TEST_API_KEY, jwksUrl: jwks.url }],
+      ...(options.cis2Issuer ? { cis2: { issuer: options.cis2Issuer } } : {}),
+    },
   });
   const tokenUrl = pds.tokenUrl ?? "";
   const apim = async (method: string, path: string, body?: unknown) => {
@@ -92,6 +96,16 @@ export async function startPlatformHarness(): Promise<PlatformHarness> {
       });
       return applicationTokens({ endpoint, cache });
     },
+    platformOptions: () => ({
+      endpoint: new TokenEndpoint({
+        tokenUrl,
+        apiKey: TEST_API_KEY,
+        signingKey: () => keys.signingKey(),
+        assertionSeconds: 60,
+        timeoutMs: 5000,
+      }),
+      cache: new TokenCache({ marginSeconds: 60 }),
+    }),
     close: async () => {
       await pds.close();
       await jwks.close();
