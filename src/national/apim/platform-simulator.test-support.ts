@@ -32,6 +32,8 @@ export interface PlatformHarness {
     tokenUrl?: string;
     marginSeconds?: number;
   }): AccessTokenSource;
+  /** A token endpoint client and cache for this application, for user-restricted tokens. */
+  platformOptions(): PlatformTokensOptions;
   close(): Promise<void>;
 }
 
