@@ -2,10 +2,11 @@
  * `npm run cli -- <command>`: operations that run beside the service (a second entry point that,
  * like main.ts, reads the environment).
  *
- *   keys list        the CIS2 client-assertion keys and their status
- *   keys stage       create a new key and publish it (not yet used for signing)
- *   keys activate    sign with the staged key; the old one stays published as "previous"
- *   keys retire      withdraw the previous key once CIS2 has picked up the change
+ *   keys list [store]      the keys and their status; store is cis2-client (the default: CIS2
+ *                          client assertions) or apim-client (NHS API platform assertions)
+ *   keys stage [store]     create a new key and publish it (not yet used for signing)
+ *   keys activate [store]  sign with the staged key; the old one stays published as "previous"
+ *   keys retire [store]    withdraw the previous key once its relying party has the change
  *   audit verify [--keys jwks.json]
  *                    check the whole audit chain and every signed checkpoint; names the first
  *                    broken record and exits 1 if anything does not hold
@@ -27,6 +28,8 @@ import { loadConfig } from "./config/load-config.ts";
 import { settings } from "./config/settings.ts";
 import { createEventBus, type DomainEvents } from "./domain-events.ts";
 import { EVENTS_USAGE, runEventsCommand } from "./events/events.cli.ts";
+import { ASSERTION_ALG } from "./national/apim/client-assertion.ts";
+import { PLATFORM_KEY_STORE } from "./national/apim/signing-keys.ts";
 import { systemClock } from "./platform/clock.ts";
 import { KeyStore } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
@@ -38,7 +41,7 @@ import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
 const USAGE = [
-  "usage: npm run cli -- keys <list|stage|activate|retire> | audit verify [--keys jwks.json] | api-client secret",
+  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|apim-client] | audit verify [--keys jwks.json] | api-client secret",
   EVENTS_USAGE,
 ].join("\n");
 
@@ -124,12 +127,19 @@ function apiClientSecret(): string {
   );
 }
 
-async function keys(command: string | undefined): Promise<string> {
-  const dataDir = settings.dataDir.schema.parse(process.env["DATA_DIR"] || settings.dataDir.default);
+/** The key store a `keys` command works on: CIS2's (the default) or the NHS API platform's. */
+async function keyStore(name: string | undefined): Promise<KeyStore> {
+  const keysDir = join(dataDir(), "keys");
+  if (name === PLATFORM_KEY_STORE) return KeyStore.open(keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG);
+  if (name !== undefined && name !== "cis2-client") throw new Error(USAGE);
   const alg = settings.cis2SigningAlg.schema.parse(
     process.env["CIS2_SIGNING_ALG"] || settings.cis2SigningAlg.default,
   );
-  const store = await KeyStore.open(join(dataDir, "keys"), "cis2-client", alg);
+  return KeyStore.open(keysDir, "cis2-client", alg);
+}
+
+async function keys(command: string | undefined, storeName: string | undefined): Promise<string> {
+  const store = await keyStore(storeName);
   switch (command) {
     case "list":
       return store
@@ -137,7 +147,11 @@ async function keys(command: string | undefined): Promise<string> {
         .map((k) => `${k.status.padEnd(8)} ${k.kid} ${k.alg} created ${k.createdAt}`)
         .join("\n");
     case "stage":
-      return `staged ${await store.stage()}: published at /.well-known/jwks.json, not yet signing`;
+      return `staged ${await store.stage()}: published at /.well-known/jwks.json, not yet signing${
+        storeName === PLATFORM_KEY_STORE
+          ? "; wait at least an hour (the NHS API platform keeps our keys that long) before activating"
+          : ""
+      }`;
     case "activate":
       return `active ${store.activate()}: now signing; the previous key stays published until retired`;
     case "retire":
@@ -149,7 +163,7 @@ async function keys(command: string | undefined): Promise<string> {
 
 async function run(args: readonly string[]): Promise<string> {
   const [area, command, ...rest] = args;
-  if (area === "keys") return keys(command);
+  if (area === "keys" && rest.length <= 1) return keys(command, rest[0]);
   if (area === "audit" && command === "verify") return auditVerify(rest);
   if (area === "events") return events(args.slice(1));
   if (area === "api-client" && command === "secret") return apiClientSecret();

@@ -35,7 +35,13 @@ describe("user-restricted tokens: a CIS2 ID token exchanged at the API platform 
     const options = platform.platformOptions();
     const [amelia, other] = [await idToken("555000000001"), await idToken("555000000002")];
     let asked = 0;
-    const first = userTokens(options, { userId: "u1", idToken: async () => (asked++, amelia) });
+    const first = userTokens(options, {
+      userId: "u1",
+      idToken: async () => {
+        asked++;
+        return amelia;
+      },
+    });
     const second = userTokens(options, { userId: "u2", idToken: async () => other });
     const token = await first.token();
     expect(await first.token()).toBe(token);
