@@ -22,6 +22,8 @@ import { startPdsSimulator } from "../simulators/pds/server.ts";
 const APP_PORT = Number(process.env["PORT"] ?? 3000);
 const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
 const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
+/** The service's application on the simulated API platform. */
+const APIM_API_KEY = "ncrs-connect-local-api-key";
 const wanted = new Set(
   (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,epr")
     .split(",")
@@ -76,11 +78,26 @@ if (wanted.has("cis2")) {
 }
 
 if (wanted.has("pds")) {
-  const pds = await startPdsSimulator({ port: Number(process.env["PDS_SIM_PORT"] ?? 3102), log });
+  // PDS behind the simulated API platform, as in INT: every read needs an access token, which
+  // the service gets with a signed JWT checked against its published keys.
+  const pds = await startPdsSimulator({
+    port: Number(process.env["PDS_SIM_PORT"] ?? 3102),
+    log,
+    platform: { applications: [{ apiKey: APIM_API_KEY, jwksUrl: `${PUBLIC_URL}/.well-known/jwks.json` }] },
+  });
   closers.push(() => pds.close());
   started.push("pds");
-  Object.assign(env, { PDS_BASE_URL: pds.baseUrl, DEV_ALLOW_HTTP: "true", DEV_SEED_DEMO_PATIENTS: "true" });
-  log(`PDS simulator: ${pds.baseUrl}`);
+  Object.assign(env, {
+    PDS_BASE_URL: pds.baseUrl,
+    PDS_AUTH: "application",
+    APIM_TOKEN_URL: pds.tokenUrl ?? "",
+    APIM_API_KEY,
+    DEV_ALLOW_HTTP: "true",
+    DEV_SEED_DEMO_PATIENTS: "true",
+  });
+  log(
+    `PDS simulator: ${pds.baseUrl} (API platform token endpoint ${pds.tokenUrl}; control at ${pds.origin}/_sim/apim/)`,
+  );
 
   if (wanted.has("mns")) {
     // One secret per run, shared by the simulator and the app only through this process.

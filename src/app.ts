@@ -136,8 +136,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     onCis2Call: both(cis2CallMetrics(registry), upstream.cis2),
   });
   subscribeDomainMetrics(events, registry, () => identity.sessionRepository.countActive(clock.now()));
-  const patients = buildPatients({
+  const patients = await buildPatients({
     config,
+    keysDir,
     database,
     events,
     clock,

@@ -2,12 +2,12 @@
  * `npm run cli -- <command>`: operations that run beside the service (a second entry point that,
  * like main.ts, reads the environment).
  *
- *   keys list        the CIS2 client-assertion keys and their status
- *   keys stage       create a new key and publish it (not yet used for signing)
- *   keys activate    sign with the staged key; the old one stays published as "previous"
- *   keys retire      withdraw the previous key once CIS2 has picked up the change
- *   keys <command> smart-client
- *                    the same for our client-assertion keys at SMART EHRs (SMART_EHRS)
+ *   keys list [store]      the keys and their status; store is cis2-client (the default: CIS2
+ *                          client assertions), apim-client (NHS API platform assertions) or
+ *                          smart-client (client assertions to SMART EHRs, SMART_EHRS)
+ *   keys stage [store]     create a new key and publish it (not yet used for signing)
+ *   keys activate [store]  sign with the staged key; the old one stays published as "previous"
+ *   keys retire [store]    withdraw the previous key once its relying party has the change
  *   audit verify [--keys jwks.json]
  *                    check the whole audit chain and every signed checkpoint; names the first
  *                    broken record and exits 1 if anything does not hold
@@ -24,11 +24,14 @@ import { join } from "node:path";
 import type { JSONWebKeySet } from "jose";
 import { verifyTrail } from "./audit/trail-verifier.ts";
 import { buildAudit } from "./composition/audit.composition.ts";
+import { SMART_KEY_STORE } from "./composition/smart.composition.ts";
 import { buildEventAdmin } from "./composition/events.composition.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { settings } from "./config/settings.ts";
 import { createEventBus, type DomainEvents } from "./domain-events.ts";
 import { EVENTS_USAGE, runEventsCommand } from "./events/events.cli.ts";
+import { ASSERTION_ALG } from "./national/apim/client-assertion.ts";
+import { PLATFORM_KEY_STORE } from "./national/apim/signing-keys.ts";
 import { systemClock } from "./platform/clock.ts";
 import { KeyStore } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
@@ -40,7 +43,7 @@ import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
 const USAGE = [
-  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|smart-client] | audit verify [--keys jwks.json] | api-client secret",
+  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|apim-client|smart-client] | audit verify [--keys jwks.json] | api-client secret",
   EVENTS_USAGE,
 ].join("\n");
 
@@ -126,17 +129,23 @@ function apiClientSecret(): string {
   );
 }
 
-/** Our signing keys that relying parties fetch from our JWKS: CIS2's (the default) and EHRs'. */
-const SIGNING_STORES = {
-  "cis2-client": settings.cis2SigningAlg,
-  "smart-client": settings.smartSigningAlg,
-} as const;
+/** The key store a `keys` command works on: CIS2's (the default), the NHS API platform's or EHRs'. */
+async function keyStore(name: string | undefined): Promise<KeyStore> {
+  const keysDir = join(dataDir(), "keys");
+  if (name === PLATFORM_KEY_STORE) return KeyStore.open(keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG);
+  if (name === SMART_KEY_STORE) {
+    const alg = settings.smartSigningAlg.schema.parse(process.env["SMART_SIGNING_ALG"] || settings.smartSigningAlg.default);
+    return KeyStore.open(keysDir, SMART_KEY_STORE, alg);
+  }
+  if (name !== undefined && name !== "cis2-client") throw new Error(USAGE);
+  const alg = settings.cis2SigningAlg.schema.parse(
+    process.env["CIS2_SIGNING_ALG"] || settings.cis2SigningAlg.default,
+  );
+  return KeyStore.open(keysDir, "cis2-client", alg);
+}
 
-async function keys(command: string | undefined, name = "cis2-client"): Promise<string> {
-  if (!(name in SIGNING_STORES)) throw new Error(USAGE);
-  const setting = SIGNING_STORES[name as keyof typeof SIGNING_STORES];
-  const alg = setting.schema.parse(process.env[setting.env] || setting.default);
-  const store = await KeyStore.open(join(dataDir(), "keys"), name, alg);
+async function keys(command: string | undefined, storeName: string | undefined): Promise<string> {
+  const store = await keyStore(storeName);
   switch (command) {
     case "list":
       return store
@@ -144,7 +153,11 @@ async function keys(command: string | undefined, name = "cis2-client"): Promise<
         .map((k) => `${k.status.padEnd(8)} ${k.kid} ${k.alg} created ${k.createdAt}`)
         .join("\n");
     case "stage":
-      return `staged ${await store.stage()}: published at /.well-known/jwks.json, not yet signing`;
+      return `staged ${await store.stage()}: published at /.well-known/jwks.json, not yet signing${
+        storeName === PLATFORM_KEY_STORE
+          ? "; wait at least an hour (the NHS API platform keeps our keys that long) before activating"
+          : ""
+      }`;
     case "activate":
       return `active ${store.activate()}: now signing; the previous key stays published until retired`;
     case "retire":
@@ -156,7 +169,7 @@ async function keys(command: string | undefined, name = "cis2-client"): Promise<
 
 async function run(args: readonly string[]): Promise<string> {
   const [area, command, ...rest] = args;
-  if (area === "keys") return keys(command, rest[0]);
+  if (area === "keys" && rest.length <= 1) return keys(command, rest[0]);
   if (area === "audit" && command === "verify") return auditVerify(rest);
   if (area === "events") return events(args.slice(1));
   if (area === "api-client" && command === "secret") return apiClientSecret();

@@ -22,7 +22,13 @@ import {
 } from "./scenarios.ts";
 import { searchBundle } from "./search-bundle.ts";
 import type { SimulatorState } from "./simulator-state.ts";
-import { checkAuthorization, checkNhsNumber, checkRequestId, headerValue } from "./validation.ts";
+import {
+  checkAccessToken,
+  checkAuthorization,
+  checkNhsNumber,
+  checkRequestId,
+  headerValue,
+} from "./validation.ts";
 
 export const BASE_PATH = "/personal-demographics/FHIR/R4";
 
@@ -72,9 +78,11 @@ async function gateway(
     state.stats.rateLimited();
     return sendFhir(reply, spineError(state, "TOO_MANY_REQUESTS"));
   }
+  const { requireAuthorization, requireToken = false } = state.settings;
   const failure =
     checkRequestId(request.headers) ??
-    checkAuthorization(request.headers, state.settings.requireAuthorization);
+    checkAuthorization(request.headers, requireAuthorization || requireToken) ??
+    (requireToken ? checkAccessToken(request.headers, state.checkAccessToken) : undefined);
   return failure ? sendFhir(reply, spineError(state, failure.code, failure.diagnostics)) : undefined;
 }
 

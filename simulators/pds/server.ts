@@ -4,6 +4,7 @@
  * catalogue of failure scenarios, and a `/_sim/` control API for tests.
  */
 import Fastify from "fastify";
+import { type ApimPlatformOptions, mountApimPlatform } from "../apim/platform.ts";
 import { registerControlApi } from "./control-api.ts";
 import { loadErrorTemplates, loadInitialData } from "./fixtures.ts";
 import { createSpineErrors } from "./operation-outcome.ts";
@@ -19,6 +20,16 @@ export interface PdsSimulatorOptions {
   rateLimitPerSecond?: number;
   /** Reject requests without `Authorization: Bearer …` (as INT and production do); default false. */
   requireAuthorization?: boolean;
+  /**
+   * Serve the NHS API platform's token endpoint (`/oauth2/token`) on the same origin, as INT
+   * does, with these registered applications (see simulators/apim/README.md).
+   */
+  platform?: ApimPlatformOptions;
+  /**
+   * Every Patient request needs a bearer token the platform issued and that has not expired;
+   * default true when `platform` is given.
+   */
+  requireToken?: boolean;
   /** Delay of the `slow` scenario in milliseconds; default 3000. */
   slowDelayMs?: number;
   /** Receives one line per Patient request and per control change; default discards them. */
@@ -30,6 +41,8 @@ export interface PdsSimulator {
   baseUrl: string;
   /** e.g. `http://127.0.0.1:3102`; the control API lives at `${origin}/_sim/`. */
   origin: string;
+  /** With `platform`: the exact token URL, e.g. `http://127.0.0.1:3102/oauth2/token`. */
+  tokenUrl?: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +53,7 @@ function settingsFrom(options: PdsSimulatorOptions): SimulatorSettings {
   return {
     rateLimitPerSecond: options.rateLimitPerSecond ?? 5,
     requireAuthorization: options.requireAuthorization ?? false,
+    requireToken: options.requireToken ?? options.platform !== undefined,
     slowDelayMs,
     log: options.log ?? (() => {}),
   };
@@ -57,6 +71,9 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
   const settings = settingsFrom(options);
   const state = createSimulatorState(loadInitialData(), createSpineErrors(loadErrorTemplates()), settings);
   const app = Fastify({ logger: false });
+  const platform = options.platform ? mountApimPlatform(app, options.platform, settings.log) : undefined;
+  if (settings.requireToken && !platform) throw new Error("requireToken needs platform");
+  if (platform) state.checkAccessToken = platform.checkAccessToken;
   registerPatientRoutes(app, state);
   registerControlApi(app, state);
   const host = options.host ?? "127.0.0.1";
@@ -64,10 +81,13 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const origin = `http://${urlHost(host)}:${port}`;
+  const tokenUrl = platform?.listening(origin);
   settings.log(`PDS simulator listening on ${origin}${BASE_PATH}`);
+  if (tokenUrl) settings.log(`API platform token endpoint ${tokenUrl}`);
   return {
     baseUrl: `${origin}${BASE_PATH}`,
     origin,
+    ...(tokenUrl ? { tokenUrl } : {}),
     async close() {
       state.shutdown.abort();
       await app.close();

@@ -13,6 +13,8 @@ import { TrafficStats } from "./traffic-stats.ts";
 export interface SimulatorSettings {
   rateLimitPerSecond: number;
   requireAuthorization: boolean;
+  /** Bearer tokens must be ones the simulated API platform issued (checkAccessToken). */
+  requireToken?: boolean;
   slowDelayMs: number;
   log: (line: string) => void;
 }
@@ -28,6 +30,8 @@ export interface SimulatorState {
   /** Aborted on shutdown so that slow responses stop waiting. */
   readonly shutdown: AbortController;
   globalScenario: ScenarioId | null;
+  /** What the API platform makes of a bearer token; set when the platform is mounted. */
+  checkAccessToken: (token: string) => "valid" | "expired" | "unknown";
   /** Monotonic milliseconds, for the rate windows. */
   now(): number;
   reset(): void;
@@ -49,6 +53,7 @@ export function createSimulatorState(
     firstAttempts: new FirstAttempts(),
     shutdown: new AbortController(),
     globalScenario: null,
+    checkAccessToken: () => "unknown",
     now: () => performance.now(),
     reset() {
       state.store.reset();

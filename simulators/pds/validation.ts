@@ -57,6 +57,22 @@ export function checkAuthorization(
   return undefined;
 }
 
+/**
+ * Behind the API platform a well-formed token is not enough: it must be one the platform issued
+ * and that has not expired, else 401 ACCESS_DENIED (PDS's answer to a missing, invalid or expired
+ * token). Run after `checkAuthorization`, so the header is there and well formed.
+ */
+export function checkAccessToken(
+  headers: IncomingHttpHeaders,
+  check: (token: string) => "valid" | "expired" | "unknown",
+): ValidationFailure | undefined {
+  const token = (headerValue(headers, "authorization") ?? "").slice("Bearer ".length);
+  const verdict = check(token);
+  if (verdict === "expired") return { code: "ACCESS_DENIED", diagnostics: "Access Token expired" };
+  if (verdict === "unknown") return { code: "ACCESS_DENIED", diagnostics: "Invalid Access Token" };
+  return undefined;
+}
+
 /** The path id must be a ten-digit NHS number with a correct check digit. */
 export function checkNhsNumber(id: string): ValidationFailure | undefined {
   return isValidNhsNumber(id) ? undefined : { code: "INVALID_RESOURCE_ID" };

@@ -3,8 +3,13 @@
  * configuration. Part of the composition root (app.ts).
  */
 import type { Config } from "../config/load-config.ts";
+import { pdsAuthMode } from "../config/settings-apim.ts";
 import type { Events } from "../domain-events.ts";
-import { noAccessToken, staticAccessToken } from "../national/pds/access-token.ts";
+import { type AccessTokenSource, noAccessToken, staticAccessToken } from "../national/apim/access-token.ts";
+import { applicationTokens } from "../national/apim/platform-tokens.ts";
+import { openPlatformSigningKeys } from "../national/apim/signing-keys.ts";
+import { TokenCache } from "../national/apim/token-cache.ts";
+import { TokenEndpoint } from "../national/apim/token-endpoint.ts";
 import { PdsClient } from "../national/pds/pds-client.ts";
 import type { DemographicsService } from "../patients/national-patient.ts";
 import { PatientContextService } from "../patients/patient-context.service.ts";
@@ -12,6 +17,7 @@ import { PatientHandoverService } from "../patients/patient-handover.service.ts"
 import { PatientIndexService } from "../patients/patient-index.service.ts";
 import { VerificationService } from "../patients/verification.service.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { KeyStore } from "../platform/key-store.ts";
 import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import type { Database } from "../storage/database.ts";
 import { SqlHandoverRequestRepository } from "../storage/handover-request.repository.ts";
@@ -26,10 +32,42 @@ export interface Patients {
   readonly verification: VerificationService;
   readonly handover: PatientHandoverService;
   readonly repository: SqlPatientRepository;
+  /** Our keys for the NHS API platform, to publish in our JWKS; null when none are generated here. */
+  readonly platformKeys: KeyStore | null;
 }
 
-export function buildPatients(deps: {
+/** The PDS adapter's access tokens, as PDS_AUTH says (user-restricted is refused by the config). */
+async function pdsTokens(
+  config: Config,
+  keysDir: string,
+  clock: Clock,
+): Promise<{ source: AccessTokenSource; published: KeyStore | null }> {
+  const mode = pdsAuthMode(config);
+  if (mode === "none") return { source: noAccessToken, published: null };
+  if (mode === "static") return { source: staticAccessToken(config.pdsAccessToken ?? ""), published: null };
+  if (!config.apimTokenUrl || !config.apimApiKey)
+    throw new Error(`PDS_AUTH=${mode} needs APIM_TOKEN_URL and APIM_API_KEY`);
+  const keys = await openPlatformSigningKeys({
+    keysDir,
+    privateKeyPath: config.apimPrivateKeyPath,
+    keyId: config.apimKeyId,
+  });
+  const endpoint = new TokenEndpoint({
+    tokenUrl: config.apimTokenUrl,
+    apiKey: config.apimApiKey,
+    signingKey: keys.signingKey,
+    assertionSeconds: config.apimAssertionSeconds,
+    timeoutMs: config.apimTimeoutMs,
+    clock,
+  });
+  const cache = new TokenCache({ marginSeconds: config.apimRenewMarginSeconds, clock });
+  return { source: applicationTokens({ endpoint, cache }), published: keys.published };
+}
+
+export async function buildPatients(deps: {
   readonly config: Config;
+  /** Where keys generated for the NHS API platform are kept. */
+  readonly keysDir: string;
   readonly database: Database;
   readonly events: Events;
   readonly clock: Clock;
@@ -41,11 +79,12 @@ export function buildPatients(deps: {
     attempt: number;
     durationMs: number;
   }) => void;
-}): Patients {
+}): Promise<Patients> {
   const { config, database, events, clock } = deps;
+  const tokens = await pdsTokens(config, deps.keysDir, clock);
   const demographics = new PdsClient({
     baseUrl: config.pdsBaseUrl,
-    tokenSource: config.pdsAccessToken ? staticAccessToken(config.pdsAccessToken) : noAccessToken,
+    tokenSource: tokens.source,
     ...(config.pdsEndUserOds === undefined ? {} : { endUserOdsCode: config.pdsEndUserOds }),
     timeoutMs: config.pdsTimeoutMs,
     ratePerSecond: config.pdsRatePerSecond,
@@ -94,5 +133,6 @@ export function buildPatients(deps: {
     verification,
     handover,
     repository,
+    platformKeys: tokens.published,
   };
 }

@@ -212,7 +212,12 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   });
   await app.register(launchOverviewRoutes, { overview: audit.launchOverview });
   await app.register(jwksRoutes, {
-    keys: [identity.keys, smartLaunch.signingKeys, contextLaunch.encryptionKeys],
+    keys: [
+      identity.keys,
+      smartLaunch.signingKeys,
+      contextLaunch.encryptionKeys,
+      ...(patients.platformKeys ? [patients.platformKeys] : []),
+    ],
     maxAgeSeconds: config.jwksMaxAgeSeconds,
   });
   await app.register(opsRoutes, {

@@ -12,6 +12,7 @@ export type SettingGroup =
   | "Roles"
   | "Sessions"
   | "PDS"
+  | "NHS API platform"
   | "Patients"
   | "NCRS launch"
   | "API clients"

@@ -16,7 +16,7 @@ export const nationalSettings = {
     schema: z.string().min(1).optional(),
     secret: true,
     description:
-      "Bearer token sent to PDS. Unset: no Authorization header (the sandbox and the simulator need none).",
+      "Bearer token sent to PDS as it is, with PDS_AUTH=static (or PDS_AUTH unset): a token obtained elsewhere, e.g. for a short manual test against INT. It is never renewed.",
   }),
   pdsEndUserOds: setting({
     env: "PDS_END_USER_ODS",

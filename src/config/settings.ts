@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { bool, httpUrl, list, nonNegativeInt, positiveInt, setting, trustProxy } from "./setting.ts";
+import { apimSettings } from "./settings-apim.ts";
 import { auditSettings } from "./settings-audit.ts";
 import { cis2Settings } from "./settings-cis2.ts";
 import { eventsSettings } from "./settings-events.ts";
@@ -182,6 +183,7 @@ export const settings = {
       "End a user's other sessions when they sign in (NHS recommends one active session per user).",
   }),
   ...nationalSettings,
+  ...apimSettings,
   ...launchSettings,
   ...smartSettings,
   ...eventsSettings,

@@ -29,8 +29,10 @@ async function published(): Promise<string[]> {
   const jwks = (await (await fetch(`${stack.baseUrl}/.well-known/jwks.json`)).json()) as {
     keys: { kid: string; use: string }[];
   };
-  // The signing keys: the set also publishes our encryption key ("enc"), which CIS2 never uses.
-  return jwks.keys.filter((k) => k.use === "sig").map((k) => k.kid);
+  // The CIS2 signing keys: the set also publishes our encryption key ("enc"), which CIS2 never
+  // uses, and our keys for the NHS API platform, which have their own store.
+  const platformKeys = cli("keys", "list", "apim-client");
+  return jwks.keys.filter((k) => k.use === "sig" && !platformKeys.includes(k.kid)).map((k) => k.kid);
 }
 
 async function signsIn(): Promise<boolean> {

@@ -27,6 +27,8 @@ import { freshDatabaseUrl } from "./databases.ts";
 export const TEST_CLIENT_ID = "900000000009.ncrs-connect.test.apps";
 /** The MNS simulator signs its deliveries with this; the app is configured to accept it. */
 export const TEST_MNS_SECRET = "stack-test-mns-signing-secret";
+/** The app's application on the simulated API platform, whose PDS demands its access tokens. */
+export const TEST_APIM_API_KEY = "stack-test-apim-api-key";
 
 export interface Stack {
   readonly baseUrl: string;
@@ -66,12 +68,19 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const [cis2, pds] = await Promise.all([
-    startCis2Simulator({ port: 0, tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000 }),
-    startPdsSimulator({ port: 0, slowDelayMs: 2000 }),
-  ]);
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  const [cis2, pds] = await Promise.all([
+    startCis2Simulator({ port: 0, tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000 }),
+    startPdsSimulator({
+      port: 0,
+      slowDelayMs: 2000,
+      // PDS behind the API platform: every read needs a token got with our signed JWT.
+      platform: {
+        applications: [{ apiKey: TEST_APIM_API_KEY, jwksUrl: `${baseUrl}/.well-known/jwks.json` }],
+      },
+    }),
+  ]);
   const [ncrs, mns] = await Promise.all([
     startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } }),
     startMnsSimulator({
@@ -103,6 +112,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PDS_BASE_URL: pds.baseUrl,
     PDS_TIMEOUT_MS: "1000",
     PDS_MAX_RETRY_WAIT_MS: "200",
+    PDS_AUTH: "application",
+    APIM_TOKEN_URL: pds.tokenUrl ?? "",
+    APIM_API_KEY: TEST_APIM_API_KEY,
     NCRS_LAUNCH_TEMPLATE: ncrs.launchTemplate,
     MNS_SIGNING_SECRETS: TEST_MNS_SECRET,
     EVENTS_WORKER_POLL_MS: "50",

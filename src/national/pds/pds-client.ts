@@ -17,7 +17,8 @@ import { type Clock, systemClock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
 import { backoffDelayMs, parseRetryAfter } from "../../platform/retry.ts";
 import { TokenBucket } from "../../platform/token-bucket.ts";
-import type { AccessTokenSource } from "./access-token.ts";
+import type { AccessTokenSource } from "../apim/access-token.ts";
+import { apimErrors } from "../apim/apim.errors.ts";
 import { CoalescingCache } from "./coalescing-cache.ts";
 import { getFromPds } from "./pds-http.ts";
 import { type AttemptOutcome, type AttemptVerdict, interpretAttempt } from "./pds-response.ts";
@@ -76,6 +77,16 @@ export interface PdsClientOptions {
 const RATE_HEADROOM_MS = 250;
 const DEFAULT_RETRY = { baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 10_000 } as const;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function tokenFailure(error: unknown): AppError {
+  if (error instanceof AppError && error.code.startsWith("pds.")) return error;
+  const unreachable = !(error instanceof AppError) || error.code === apimErrors.unreachable.code;
+  const definition = unreachable ? demographicsErrors.unavailable : demographicsErrors.access_denied;
+  return new AppError(definition, {
+    cause: error,
+    ...(error instanceof AppError ? { details: { platform: error.code } } : {}),
+  });
+}
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new RangeError(`PdsClient: ${message}`);
@@ -158,15 +169,30 @@ export class PdsClient implements DemographicsService {
     }
   }
 
-  /** One logical read: up to maxAttempts HTTP attempts, all with the same X-Request-ID. */
+  /**
+   * One logical read: up to maxAttempts HTTP attempts, all with the same X-Request-ID, and once
+   * per read one more at once when PDS refuses a token (401) the source can replace: a token
+   * revoked or expired early is renewed, a second refusal is final.
+   */
   async #readWithRetries(nhsNumber: NhsNumber, correlationId: string): Promise<DemographicsReadResult> {
     const requestId = randomUUID();
     let last: AppError | undefined;
+    let renewed = 0;
     for (let attempt = 1; ; attempt++) {
-      const verdict = await this.#attempt(nhsNumber, requestId, correlationId, attempt, last);
+      const { verdict, refusedToken } = await this.#attempt(
+        nhsNumber,
+        requestId,
+        correlationId,
+        attempt,
+        last,
+      );
       if (verdict.kind === "result") return verdict.result;
       last = verdict.error;
-      if (!verdict.retryable || attempt >= this.#options.maxAttempts) throw verdict.error;
+      if (renewed === 0 && refusedToken !== null && this.#options.tokenSource.refused?.(refusedToken)) {
+        renewed = 1;
+        continue;
+      }
+      if (!verdict.retryable || attempt - renewed >= this.#options.maxAttempts) throw verdict.error;
       const wait = this.#retryWait(verdict, attempt);
       if (wait === undefined) throw verdict.error;
       await this.#sleep(wait);
@@ -186,8 +212,9 @@ export class PdsClient implements DemographicsService {
     correlationId: string,
     attempt: number,
     previous: AppError | undefined,
-  ): Promise<AttemptVerdict> {
-    const headers = await this.#headers(requestId, correlationId);
+  ): Promise<{ verdict: AttemptVerdict; refusedToken: string | null }> {
+    const token = await this.#token();
+    const headers = this.#headers(requestId, correlationId, token);
     if (!(await this.#bucket.take(this.#options.maxQueueWaitMs))) {
       this.#emit({ outcome: "busy", status: null, attempt, durationMs: 0 });
       const busy = new AppError(demographicsErrors.busy, {
@@ -206,26 +233,29 @@ export class PdsClient implements DemographicsService {
     const verdict = interpretAttempt(result, nhsNumber, this.#clock.now());
     const status = result.kind === "response" ? result.status : null;
     this.#emit({ outcome: verdict.outcome, status, attempt, durationMs: performance.now() - started });
-    return verdict;
+    return { verdict, refusedToken: status === 401 && token !== null ? token : null };
   }
 
-  async #headers(requestId: string, correlationId: string): Promise<Record<string, string>> {
+  #headers(requestId: string, correlationId: string, token: string | null): Record<string, string> {
     const headers: Record<string, string> = { Accept: "application/fhir+json", "X-Request-ID": requestId };
     if (correlationId !== "") headers["X-Correlation-ID"] = correlationId;
     if (this.#options.endUserOdsCode)
       headers["NHSD-End-User-Organisation-ODS"] = this.#options.endUserOdsCode;
-    const token = await this.#token();
     if (token !== null) headers["Authorization"] = `Bearer ${token}`;
     return headers;
   }
 
-  /** Asked per attempt, so a source that renews tokens is used afresh on a retry. */
+  /**
+   * Asked per attempt, so a source that renews tokens is used afresh on a retry. A token that
+   * cannot be had is said in PDS's terms (the port's catalogue), with the source's own error
+   * (an `apim.*` one, naming what to fix) as the cause: unreachable is PDS being unavailable to
+   * us, anything else is our credentials being refused.
+   */
   async #token(): Promise<string | null> {
     try {
       return await this.#options.tokenSource.token();
     } catch (error) {
-      const translated =
-        error instanceof AppError ? error : new AppError(demographicsErrors.unavailable, { cause: error });
+      const translated = tokenFailure(error);
       // No token says nothing about PDS itself.
       this.#neutral.add(translated);
       throw translated;
