@@ -24,8 +24,8 @@ import { join } from "node:path";
 import type { JSONWebKeySet } from "jose";
 import { verifyTrail } from "./audit/trail-verifier.ts";
 import { buildAudit } from "./composition/audit.composition.ts";
-import { SMART_KEY_STORE } from "./composition/smart.composition.ts";
 import { buildEventAdmin } from "./composition/events.composition.ts";
+import { SMART_KEY_STORE } from "./composition/smart.composition.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { settings } from "./config/settings.ts";
 import { createEventBus, type DomainEvents } from "./domain-events.ts";
@@ -134,7 +134,9 @@ async function keyStore(name: string | undefined): Promise<KeyStore> {
   const keysDir = join(dataDir(), "keys");
   if (name === PLATFORM_KEY_STORE) return KeyStore.open(keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG);
   if (name === SMART_KEY_STORE) {
-    const alg = settings.smartSigningAlg.schema.parse(process.env["SMART_SIGNING_ALG"] || settings.smartSigningAlg.default);
+    const alg = settings.smartSigningAlg.schema.parse(
+      process.env["SMART_SIGNING_ALG"] || settings.smartSigningAlg.default,
+    );
     return KeyStore.open(keysDir, SMART_KEY_STORE, alg);
   }
   if (name !== undefined && name !== "cis2-client") throw new Error(USAGE);

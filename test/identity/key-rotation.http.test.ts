@@ -23,6 +23,9 @@ function cli(...args: string[]): string {
   });
 }
 
+/** The keys of the stores this test does not rotate: listed once, as they do not change here. */
+let otherStores: string | undefined;
+
 async function published(): Promise<string[]> {
   // The service re-reads the key file when it changes (checked at most every 2 seconds).
   await new Promise((resolve) => setTimeout(resolve, 2100));
@@ -30,9 +33,9 @@ async function published(): Promise<string[]> {
     keys: { kid: string; use: string }[];
   };
   // The CIS2 signing keys: the set also publishes our encryption key ("enc"), which CIS2 never
-  // uses, and our keys for the NHS API platform, which have their own store.
-  const platformKeys = cli("keys", "list", "apim-client");
-  return jwks.keys.filter((k) => k.use === "sig" && !platformKeys.includes(k.kid)).map((k) => k.kid);
+  // uses, and our keys for the NHS API platform and for SMART EHRs, each in its own store.
+  otherStores ??= cli("keys", "list", "apim-client") + cli("keys", "list", "smart-client");
+  return jwks.keys.filter((k) => k.use === "sig" && !otherStores.includes(k.kid)).map((k) => k.kid);
 }
 
 async function signsIn(): Promise<boolean> {
