@@ -110,12 +110,18 @@ export function registerSessionContext(app: FastifyInstance, deps: SessionContex
           : await deps.sessions.touch(resolved.session);
     } else if (resolved.kind === "inactive") {
       request.signedOutReason = resolved.reason;
-      reply.clearCookie(deps.cookies.session, { path: "/" });
+      // Ended because of a newer sign-in, which may be in this same browser and have set the newer
+      // cookie already: a late request from an old tab must not erase it (the newer sign-in's own
+      // cookie replaces the old one anyway). Any other ended session is cleared.
+      if (!ENDED_BY_NEWER_SIGN_IN.has(resolved.reason))
+        reply.clearCookie(deps.cookies.session, { path: "/" });
     }
   });
 
   app.addHook("preHandler", async (request, reply) => enforceAccess(request, reply, deps.rolePolicy));
 }
+
+const ENDED_BY_NEWER_SIGN_IN: ReadonlySet<string> = new Set(["replaced", "signed_in_elsewhere"]);
 
 function startPageRedirect(request: FastifyRequest, reply: FastifyReply) {
   const query = new URLSearchParams({ return_to: request.url });

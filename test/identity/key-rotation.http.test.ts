@@ -35,7 +35,8 @@ async function published(): Promise<string[]> {
   // The CIS2 signing keys: the set also publishes our encryption key ("enc"), which CIS2 never
   // uses, and our keys for the NHS API platform and for SMART EHRs, each in its own store.
   otherStores ??= cli("keys", "list", "apim-client") + cli("keys", "list", "smart-client");
-  return jwks.keys.filter((k) => k.use === "sig" && !otherStores.includes(k.kid)).map((k) => k.kid);
+  const others = otherStores;
+  return jwks.keys.filter((k) => k.use === "sig" && !others.includes(k.kid)).map((k) => k.kid);
 }
 
 async function signsIn(): Promise<boolean> {

@@ -161,6 +161,30 @@ describe("log out, change role and the next user", () => {
     expect(auth.some((s) => s.selected_roleid === "555000000202")).toBe(true);
   });
 
+  it("a late request from a tab of the replaced session does not erase the newer session's cookie", async () => {
+    const agent = new HttpAgent();
+    await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const old = agent.cookie("localhost", "ncrs_session") ?? "";
+    await signIn(agent, stack.baseUrl, { user: USERS.singleRole });
+    const newer = agent.cookie("localhost", "ncrs_session");
+    expect(newer).not.toBe(old);
+    // An old tab's request that left with the earlier session's cookie, answered after the newer
+    // sign-in (which ended it as replaced, or as signed in elsewhere under one session per user).
+    const late = await new HttpAgent().get(`${stack.baseUrl}/home`, {
+      cookie: `ncrs_session=${old}`,
+    });
+    expect(late.headers.getSetCookie().filter((c) => c.startsWith("ncrs_session="))).toEqual([]);
+    // A session that ended any other way is still cleared from the browser.
+    const ended = new HttpAgent();
+    const home = await signIn(ended, stack.baseUrl, { user: USERS.singleRole });
+    const loggedOut = ended.cookie("localhost", "ncrs_session") ?? "";
+    await ended.postForm(`${stack.baseUrl}/auth/logout`, { _csrf: csrfTokenIn(home.body) });
+    const stale = await new HttpAgent().get(`${stack.baseUrl}/signed-out?reason=logout`, {
+      cookie: `ncrs_session=${loggedOut}`,
+    });
+    expect(stale.headers.getSetCookie().some((c) => c.startsWith("ncrs_session=;"))).toBe(true);
+  });
+
   it("offers a tab whose session was replaced 'Continue', even before the new session's cookie reaches it", async () => {
     // The replaced tab is told at once, which can be before the other tab's sign-in has set its
     // cookie: sending it to log in again would start a third sign-in and replace the second.
