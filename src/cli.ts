@@ -132,7 +132,12 @@ function apiClientSecret(): string {
 /** The key store a `keys` command works on: CIS2's (the default), the NHS API platform's or EHRs'. */
 async function keyStore(name: string | undefined): Promise<KeyStore> {
   const keysDir = join(dataDir(), "keys");
-  if (name === PLATFORM_KEY_STORE) return KeyStore.open(keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG);
+  if (name === PLATFORM_KEY_STORE) {
+    const bits = settings.apimKeyBits.schema.parse(
+      process.env["APIM_KEY_BITS"] || settings.apimKeyBits.default,
+    );
+    return KeyStore.open(keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG, "sig", bits);
+  }
   if (name === SMART_KEY_STORE) {
     const alg = settings.smartSigningAlg.schema.parse(
       process.env["SMART_SIGNING_ALG"] || settings.smartSigningAlg.default,

@@ -49,6 +49,7 @@ async function pdsTokens(
     throw new Error(`PDS_AUTH=${mode} needs APIM_TOKEN_URL and APIM_API_KEY`);
   const keys = await openPlatformSigningKeys({
     keysDir,
+    keyBits: config.apimKeyBits,
     privateKeyPath: config.apimPrivateKeyPath,
     keyId: config.apimKeyId,
   });

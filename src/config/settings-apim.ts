@@ -45,6 +45,14 @@ export const apimSettings = {
     schema: z.string().trim().min(1).optional(),
     description: "The `kid` the key in APIM_PRIVATE_KEY_PATH is published under. Required with it.",
   }),
+  apimKeyBits: setting({
+    env: "APIM_KEY_BITS",
+    group: "NHS API platform",
+    schema: z.enum(["2048", "3072", "4096"]).transform(Number),
+    default: "4096",
+    description:
+      "The size of the RSA keys generated for the platform (the `apim-client` store), at start and by `keys stage apim-client`. NHS England's own keys are 4096 bits; a key already generated keeps its size until it is rotated. Tests use 2048 to start faster.",
+  }),
   apimAssertionSeconds: setting({
     env: "APIM_ASSERTION_SECONDS",
     group: "NHS API platform",

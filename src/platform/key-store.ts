@@ -32,26 +32,39 @@ export interface SigningKey {
 }
 
 const RELOAD_CHECK_MS = 2000;
+/** RSA keys unless a store asks for more (the NHS API platform's keys are 4096 bits). */
+export const DEFAULT_RSA_BITS = 2048;
 
 export class KeyStore {
   readonly #path: string;
   readonly #alg: string;
   readonly #use: KeyUse;
+  readonly #rsaBits: number;
   #keys: StoredKey[] = [];
   #loadedMtimeMs = 0;
   #checkedAt = 0;
   #signing: { kid: string; key: Promise<SigningKey> } | undefined;
 
-  private constructor(path: string, alg: string, use: KeyUse) {
+  private constructor(path: string, alg: string, use: KeyUse, rsaBits: number) {
     this.#path = path;
     this.#alg = alg;
     this.#use = use;
+    this.#rsaBits = rsaBits;
   }
 
-  /** Opens `<dir>/<name>.json`, creating it with one active key on first use. */
-  static async open(dir: string, name: string, alg: string, use: KeyUse = "sig"): Promise<KeyStore> {
+  /**
+   * Opens `<dir>/<name>.json`, creating it with one active key on first use. `rsaBits` is the
+   * modulus length of RSA keys it generates from now on (keys already in the file keep theirs).
+   */
+  static async open(
+    dir: string,
+    name: string,
+    alg: string,
+    use: KeyUse = "sig",
+    rsaBits = DEFAULT_RSA_BITS,
+  ): Promise<KeyStore> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const store = new KeyStore(join(dir, `${name}.json`), alg, use);
+    const store = new KeyStore(join(dir, `${name}.json`), alg, use, rsaBits);
     if (existsSync(store.#path)) store.#load();
     if (!store.#keys.some((k) => k.status === "active")) {
       store.#keys = [...store.#keys, await store.#generate("active")];
@@ -130,7 +143,7 @@ export class KeyStore {
   async #generate(status: KeyStatus): Promise<StoredKey> {
     const { privateKey, publicKey } = await generateKeyPair(this.#alg, {
       extractable: true,
-      modulusLength: 2048,
+      modulusLength: this.#rsaBits,
     });
     const publicJwk = await exportJWK(publicKey);
     const kid = (await calculateJwkThumbprint(publicJwk)) || randomUUID();

@@ -115,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PDS_AUTH: "application",
     APIM_TOKEN_URL: pds.tokenUrl ?? "",
     APIM_API_KEY: TEST_APIM_API_KEY,
+    APIM_KEY_BITS: "2048",
     NCRS_LAUNCH_TEMPLATE: ncrs.launchTemplate,
     MNS_SIGNING_SECRETS: TEST_MNS_SECRET,
     EVENTS_WORKER_POLL_MS: "50",

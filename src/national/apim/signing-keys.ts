@@ -19,11 +19,19 @@ export interface PlatformSigningKeys {
 
 export async function openPlatformSigningKeys(options: {
   readonly keysDir: string;
+  /** The modulus length of keys generated in the store (APIM_KEY_BITS). */
+  readonly keyBits: number;
   readonly privateKeyPath?: string | undefined;
   readonly keyId?: string | undefined;
 }): Promise<PlatformSigningKeys> {
   if (options.privateKeyPath === undefined) {
-    const store = await KeyStore.open(options.keysDir, PLATFORM_KEY_STORE, ASSERTION_ALG);
+    const store = await KeyStore.open(
+      options.keysDir,
+      PLATFORM_KEY_STORE,
+      ASSERTION_ALG,
+      "sig",
+      options.keyBits,
+    );
     return { signingKey: () => store.signingKey(), published: store };
   }
   if (options.keyId === undefined) throw new Error("APIM_KEY_ID: required with APIM_PRIVATE_KEY_PATH");
