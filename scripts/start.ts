@@ -83,13 +83,18 @@ if (wanted.has("pds")) {
   const pds = await startPdsSimulator({
     port: Number(process.env["PDS_SIM_PORT"] ?? 3102),
     log,
-    platform: { applications: [{ apiKey: APIM_API_KEY, jwksUrl: `${PUBLIC_URL}/.well-known/jwks.json` }] },
+    platform: {
+      applications: [{ apiKey: APIM_API_KEY, jwksUrl: `${PUBLIC_URL}/.well-known/jwks.json` }],
+      // Token exchange of the simulated CIS2's ID tokens, for PDS_AUTH=user.
+      ...(env["CIS2_ISSUER"] ? { cis2: { issuer: env["CIS2_ISSUER"] } } : {}),
+    },
   });
   closers.push(() => pds.close());
   started.push("pds");
   Object.assign(env, {
     PDS_BASE_URL: pds.baseUrl,
-    PDS_AUTH: "application",
+    // `PDS_AUTH=user npm start` reads PDS as the signed-in clinician (user-restricted access).
+    PDS_AUTH: process.env["PDS_AUTH"] === "user" ? "user" : "application",
     APIM_TOKEN_URL: pds.tokenUrl ?? "",
     APIM_API_KEY,
     DEV_ALLOW_HTTP: "true",

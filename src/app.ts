@@ -139,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const patients = await buildPatients({
     config,
     keysDir,
+    idTokenOf: (sessionId) => identity.sessionRepository.idTokenOf(sessionId),
     database,
     events,
     clock,

@@ -92,6 +92,11 @@ export class PlatformState {
     return now < issued.expiresAt ? "valid" : "expired";
   }
 
+  /** The CIS2 user a user-restricted token was exchanged for; null for any other token. */
+  userOf(token: string): string | null {
+    return this.#tokens.get(token)?.user ?? null;
+  }
+
   /** Every access token issued so far expires now. */
   expireTokens(now: number): number {
     for (const issued of this.#tokens.values()) issued.expiresAt = Math.min(issued.expiresAt, now);

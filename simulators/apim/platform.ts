@@ -27,6 +27,8 @@ export interface ApimPlatform {
   listening(origin: string): string;
   /** What the API behind the platform makes of a bearer token. */
   checkAccessToken(token: string): "valid" | "expired" | "unknown";
+  /** The CIS2 user behind a user-restricted token (a token exchange); null otherwise. */
+  userOf(token: string): string | null;
 }
 
 export function mountApimPlatform(
@@ -47,5 +49,6 @@ export function mountApimPlatform(
       return state.tokenUrl;
     },
     checkAccessToken: (token) => state.checkAccessToken(token, Date.now()),
+    userOf: (token) => state.userOf(token),
   };
 }

@@ -64,6 +64,7 @@ describe("request log", () => {
         "nhsd-end-user-organisation-ods": "Y90002",
       },
       authorization: true,
+      tokenUser: null,
     });
     expect(JSON.stringify(body)).not.toContain("secret123");
   });

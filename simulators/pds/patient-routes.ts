@@ -57,9 +57,15 @@ function logRequest(state: SimulatorState, request: FastifyRequest, status: numb
       "nhsd-end-user-organisation-ods": header("nhsd-end-user-organisation-ods"),
     },
     authorization: header("authorization") !== null,
+    tokenUser: bearerUser(state, header("authorization")),
   });
   const scenario = note.scenario ? ` [${note.scenario}]` : "";
   state.settings.log(`${request.method} ${request.url} -> ${status ?? "connection reset"}${scenario}`);
+}
+
+function bearerUser(state: SimulatorState, authorization: string | null): string | null {
+  const token = authorization?.match(/^Bearer (\S+)$/i)?.[1];
+  return token === undefined ? null : state.tokenUser(token);
 }
 
 /** Runs before every Patient handler, in the order the PDS proxy applies these checks. */

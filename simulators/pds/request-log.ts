@@ -17,6 +17,11 @@ export interface LoggedRequest {
     "nhsd-end-user-organisation-ods": string | null;
   };
   authorization: boolean;
+  /**
+   * For a user-restricted token (exchanged for a CIS2 ID token), the CIS2 user it reads as;
+   * null for an application-restricted token or none.
+   */
+  tokenUser: string | null;
 }
 
 export const DEFAULT_LIMIT = 100;

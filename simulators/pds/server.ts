@@ -73,7 +73,10 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
   const app = Fastify({ logger: false });
   const platform = options.platform ? mountApimPlatform(app, options.platform, settings.log) : undefined;
   if (settings.requireToken && !platform) throw new Error("requireToken needs platform");
-  if (platform) state.checkAccessToken = platform.checkAccessToken;
+  if (platform) {
+    state.checkAccessToken = platform.checkAccessToken;
+    state.tokenUser = platform.userOf;
+  }
   registerPatientRoutes(app, state);
   registerControlApi(app, state);
   const host = options.host ?? "127.0.0.1";

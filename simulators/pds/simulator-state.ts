@@ -32,6 +32,8 @@ export interface SimulatorState {
   globalScenario: ScenarioId | null;
   /** What the API platform makes of a bearer token; set when the platform is mounted. */
   checkAccessToken: (token: string) => "valid" | "expired" | "unknown";
+  /** The CIS2 user of a user-restricted bearer token; null for an application's or none. */
+  tokenUser: (token: string) => string | null;
   /** Monotonic milliseconds, for the rate windows. */
   now(): number;
   reset(): void;
@@ -54,6 +56,7 @@ export function createSimulatorState(
     shutdown: new AbortController(),
     globalScenario: null,
     checkAccessToken: () => "unknown",
+    tokenUser: () => null,
     now: () => performance.now(),
     reset() {
       state.store.reset();

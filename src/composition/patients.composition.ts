@@ -6,12 +6,12 @@ import type { Config } from "../config/load-config.ts";
 import { pdsAuthMode } from "../config/settings-apim.ts";
 import type { Events } from "../domain-events.ts";
 import { type AccessTokenSource, noAccessToken, staticAccessToken } from "../national/apim/access-token.ts";
-import { applicationTokens } from "../national/apim/platform-tokens.ts";
+import { applicationTokens, userTokens } from "../national/apim/platform-tokens.ts";
 import { openPlatformSigningKeys } from "../national/apim/signing-keys.ts";
 import { TokenCache } from "../national/apim/token-cache.ts";
 import { TokenEndpoint } from "../national/apim/token-endpoint.ts";
 import { PdsClient } from "../national/pds/pds-client.ts";
-import type { DemographicsService } from "../patients/national-patient.ts";
+import type { DemographicsService, ReadingUser } from "../patients/national-patient.ts";
 import { PatientContextService } from "../patients/patient-context.service.ts";
 import { PatientHandoverService } from "../patients/patient-handover.service.ts";
 import { PatientIndexService } from "../patients/patient-index.service.ts";
@@ -37,11 +37,19 @@ export interface Patients {
 }
 
 /** The PDS adapter's access tokens, as PDS_AUTH says (user-restricted is refused by the config). */
+interface PdsTokens {
+  readonly source: AccessTokenSource;
+  /** With PDS_AUTH=user: the tokens of a read made for a signed-in user. */
+  readonly userTokens?: (user: ReadingUser) => AccessTokenSource;
+  readonly published: KeyStore | null;
+}
+
 async function pdsTokens(
   config: Config,
   keysDir: string,
   clock: Clock,
-): Promise<{ source: AccessTokenSource; published: KeyStore | null }> {
+  idTokenOf: (sessionId: string) => Promise<string | null>,
+): Promise<PdsTokens> {
   const mode = pdsAuthMode(config);
   if (mode === "none") return { source: noAccessToken, published: null };
   if (mode === "static") return { source: staticAccessToken(config.pdsAccessToken ?? ""), published: null };
@@ -62,13 +70,20 @@ async function pdsTokens(
     clock,
   });
   const cache = new TokenCache({ marginSeconds: config.apimRenewMarginSeconds, clock });
-  return { source: applicationTokens({ endpoint, cache }), published: keys.published };
+  const source = applicationTokens({ endpoint, cache });
+  if (mode === "application") return { source, published: keys.published };
+  // User-restricted: a user's reads go as them; the service's own reads (change events) as itself.
+  const userTokensFor = (user: ReadingUser) =>
+    userTokens({ endpoint, cache }, { userId: user.userId, idToken: () => idTokenOf(user.sessionId) });
+  return { source, userTokens: userTokensFor, published: keys.published };
 }
 
 export async function buildPatients(deps: {
   readonly config: Config;
   /** Where keys generated for the NHS API platform are kept. */
   readonly keysDir: string;
+  /** The CIS2 ID token a session signed in with, exchanged for PDS tokens with PDS_AUTH=user. */
+  readonly idTokenOf: (sessionId: string) => Promise<string | null>;
   readonly database: Database;
   readonly events: Events;
   readonly clock: Clock;
@@ -82,10 +97,11 @@ export async function buildPatients(deps: {
   }) => void;
 }): Promise<Patients> {
   const { config, database, events, clock } = deps;
-  const tokens = await pdsTokens(config, deps.keysDir, clock);
+  const tokens = await pdsTokens(config, deps.keysDir, clock, deps.idTokenOf);
   const demographics = new PdsClient({
     baseUrl: config.pdsBaseUrl,
     tokenSource: tokens.source,
+    ...(tokens.userTokens ? { userTokens: tokens.userTokens } : {}),
     ...(config.pdsEndUserOds === undefined ? {} : { endUserOdsCode: config.pdsEndUserOds }),
     timeoutMs: config.pdsTimeoutMs,
     ratePerSecond: config.pdsRatePerSecond,

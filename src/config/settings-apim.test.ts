@@ -28,7 +28,7 @@ describe("PDS_AUTH and the NHS API platform settings", () => {
     expect(pdsAuthMode(loadConfig({ ...minimal, PDS_AUTH: "application", ...PLATFORM }))).toBe("application");
   });
 
-  it("the configuration is refused at start when PDS_AUTH needs settings that are missing, or asks for user-restricted access", () => {
+  it("the configuration is refused at start when PDS_AUTH needs settings that are missing", () => {
     expect(problemsOf({ ...minimal, PDS_AUTH: "application" })).toEqual([
       "APIM_TOKEN_URL: required when PDS_AUTH is application",
       "APIM_API_KEY: required when PDS_AUTH is application",
@@ -36,9 +36,12 @@ describe("PDS_AUTH and the NHS API platform settings", () => {
     expect(problemsOf({ ...minimal, PDS_AUTH: "static" })).toEqual([
       "PDS_ACCESS_TOKEN: required when PDS_AUTH is static",
     ]);
-    expect(problemsOf({ ...minimal, PDS_AUTH: "user", ...PLATFORM })).toEqual([
-      expect.stringMatching(/^PDS_AUTH: user-restricted access is not available yet/),
+    // User-restricted access needs the platform too: the service's own reads go as the application.
+    expect(problemsOf({ ...minimal, PDS_AUTH: "user" })).toEqual([
+      "APIM_TOKEN_URL: required when PDS_AUTH is user",
+      "APIM_API_KEY: required when PDS_AUTH is user",
     ]);
+    expect(problemsOf({ ...minimal, PDS_AUTH: "user", ...PLATFORM })).toEqual([]);
     expect(
       problemsOf({ ...minimal, PDS_AUTH: "application", ...PLATFORM, APIM_PRIVATE_KEY_PATH: "/k.pem" }),
     ).toEqual(["APIM_KEY_ID: required with APIM_PRIVATE_KEY_PATH"]);

@@ -15,7 +15,7 @@ export const apimSettings = {
     group: "PDS",
     schema: z.enum(PDS_AUTH_MODES).optional(),
     description:
-      "How calls to PDS are authorised: `none` (no Authorization header: the sandbox); `static` (PDS_ACCESS_TOKEN as it is); `application` (application-restricted access: an access token from the NHS API platform for a signed JWT, see APIM_*); `user` (user-restricted access, a token exchange of the clinician's CIS2 ID token: not available yet, refused at start). Unset: `static` when PDS_ACCESS_TOKEN is set, else `none`. `npm start` sets `application` against the PDS simulator's token endpoint.",
+      "How calls to PDS are authorised: `none` (no Authorization header: the sandbox); `static` (PDS_ACCESS_TOKEN as it is); `application` (application-restricted access: an access token from the NHS API platform for a signed JWT, see APIM_*); `user` (user-restricted access: a clinician's check reads PDS with a token exchanged for their CIS2 ID token, and the service's own reads, for change events, go with the application's access as in `application`; needs APIM_* as `application` does). Unset: `static` when PDS_ACCESS_TOKEN is set, else `none`. `npm start` sets `application` against the PDS simulator's token endpoint.",
   }),
   apimTokenUrl: setting({
     env: "APIM_TOKEN_URL",
@@ -99,10 +99,6 @@ export function apimProblems(c: ApimConfig): string[] {
   const mode = pdsAuthMode(c);
   if (mode === "static" && !c.pdsAccessToken)
     problems.push("PDS_ACCESS_TOKEN: required when PDS_AUTH is static");
-  if (mode === "user")
-    problems.push(
-      "PDS_AUTH: user-restricted access is not available yet (PDS is read without the clinician's sign-in at hand); use application",
-    );
   if (mode === "application" || mode === "user") {
     if (!c.apimTokenUrl) problems.push(`APIM_TOKEN_URL: required when PDS_AUTH is ${mode}`);
     if (!c.apimApiKey) problems.push(`APIM_API_KEY: required when PDS_AUTH is ${mode}`);

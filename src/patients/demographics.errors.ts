@@ -41,6 +41,13 @@ export const demographicsErrors = defineErrors("pds", {
     message: "PDS refused this service's credentials.",
     next: "Contact your service desk and quote the reference below: the PDS connection needs attention.",
   },
+  sign_in_not_accepted: {
+    status: 401,
+    title: "PDS could not be checked with your sign-in",
+    message:
+      "This service reads PDS as you, with your Care Identity sign-in, and the NHS API platform did not accept it (it may have expired).",
+    next: "Sign out and sign in again with your smartcard or authenticator, then check the details again.",
+  },
   rejected: {
     status: 502,
     title: "PDS refused the request",

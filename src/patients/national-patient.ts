@@ -61,9 +61,22 @@ export type DemographicsReadResult =
   | { readonly kind: "invalidated"; readonly requested: NhsNumber; readonly retrievedAt: Date }
   | { readonly kind: "not_found"; readonly requested: NhsNumber; readonly retrievedAt: Date };
 
+/** The signed-in user a read is made for (PDS_AUTH=user reads PDS as them). */
+export interface ReadingUser {
+  /** CIS2 `sub`. */
+  readonly userId: string;
+  /** Their session, whose CIS2 ID token is exchanged for an access token. */
+  readonly sessionId: string;
+}
+
 export interface ReadOptions {
   /** Carried to PDS as X-Correlation-ID. */
   readonly correlationId: string;
+  /**
+   * Whom the read is for: a user checking a patient, or absent for the service's own reads
+   * (change events), which go with the application's own access.
+   */
+  readonly onBehalfOf?: ReadingUser;
   /** Bypass the short cache (still coalesced with a read already in flight). */
   readonly refresh?: boolean;
 }

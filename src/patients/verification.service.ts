@@ -60,7 +60,11 @@ export class VerificationService {
     const requested = patient.nhsNumber.value;
     let result: DemographicsReadResult;
     try {
-      result = await this.#deps.demographics.read(requested, { correlationId, refresh: true });
+      result = await this.#deps.demographics.read(requested, {
+        correlationId,
+        refresh: true,
+        onBehalfOf: { userId: session.user.id, sessionId: session.id },
+      });
     } catch (error) {
       await this.#failed(
         session,

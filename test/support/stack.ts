@@ -70,17 +70,20 @@ export async function freePort(): Promise<number> {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const [cis2, pds] = await Promise.all([
-    startCis2Simulator({ port: 0, tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000 }),
-    startPdsSimulator({
-      port: 0,
-      slowDelayMs: 2000,
-      // PDS behind the API platform: every read needs a token got with our signed JWT.
-      platform: {
-        applications: [{ apiKey: TEST_APIM_API_KEY, jwksUrl: `${baseUrl}/.well-known/jwks.json` }],
-      },
-    }),
-  ]);
+  const cis2 = await startCis2Simulator({
+    port: 0,
+    tokenTimeoutDelayMs: options.tokenTimeoutDelayMs ?? 30_000,
+  });
+  const pds = await startPdsSimulator({
+    port: 0,
+    slowDelayMs: 2000,
+    // PDS behind the API platform: every read needs a token got with our signed JWT, or (with
+    // PDS_AUTH=user) one exchanged for the user's CIS2 ID token.
+    platform: {
+      applications: [{ apiKey: TEST_APIM_API_KEY, jwksUrl: `${baseUrl}/.well-known/jwks.json` }],
+      cis2: { issuer: cis2.issuer },
+    },
+  });
   const [ncrs, mns] = await Promise.all([
     startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } }),
     startMnsSimulator({

@@ -9,6 +9,7 @@ import { demographicsErrors } from "../../patients/demographics.errors.ts";
 import type {
   DemographicsReadResult,
   DemographicsService,
+  ReadingUser,
   ReadOptions,
 } from "../../patients/national-patient.ts";
 import type { NhsNumber } from "../../patients/nhs-number.ts";
@@ -47,7 +48,13 @@ export interface PdsRetryTiming {
 export interface PdsClientOptions {
   /** e.g. `https://int.api.service.nhs.uk/personal-demographics/FHIR/R4` */
   readonly baseUrl: string;
+  /** The tokens of reads made for nobody in particular, and of every read without `userTokens`. */
   readonly tokenSource: AccessTokenSource;
+  /**
+   * User-restricted access (PDS_AUTH=user): the tokens of a read made for a signed-in user. Such
+   * reads are cached and coalesced per user, so each user's read reaches PDS as theirs.
+   */
+  readonly userTokens?: (user: ReadingUser) => AccessTokenSource;
   /** Sent as NHSD-End-User-Organisation-ODS when set. */
   readonly endUserOdsCode?: string;
   /** Per HTTP attempt, including reading the body. */
@@ -81,7 +88,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 function tokenFailure(error: unknown): AppError {
   if (error instanceof AppError && error.code.startsWith("pds.")) return error;
   const unreachable = !(error instanceof AppError) || error.code === apimErrors.unreachable.code;
-  const definition = unreachable ? demographicsErrors.unavailable : demographicsErrors.access_denied;
+  const userRefused = error instanceof AppError && error.code === apimErrors.user_token_refused.code;
+  const definition = unreachable
+    ? demographicsErrors.unavailable
+    : userRefused
+      ? demographicsErrors.sign_in_not_accepted
+      : demographicsErrors.access_denied;
   return new AppError(definition, {
     cause: error,
     ...(error instanceof AppError ? { details: { platform: error.code } } : {}),
@@ -100,7 +112,8 @@ export class PdsClient implements DemographicsService {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #bucket: TokenBucket;
   readonly #breaker: CircuitBreaker;
-  readonly #cache: CoalescingCache<NhsNumber, DemographicsReadResult>;
+  /** Keyed by the reader (empty for the application) and the NHS number. */
+  readonly #cache: CoalescingCache<string, DemographicsReadResult>;
   /** Failures that say nothing about PDS's health (refused locally), so the breaker ignores them. */
   readonly #neutral = new WeakSet<AppError>();
 
@@ -134,7 +147,12 @@ export class PdsClient implements DemographicsService {
    * joins one in flight shares its outcome, correlation id included. Throws `pds.*` AppErrors.
    */
   read(nhsNumber: NhsNumber, options: ReadOptions): Promise<DemographicsReadResult> {
-    return this.#cache.get(nhsNumber, () => this.#guardedRead(nhsNumber, options.correlationId), {
+    const user = this.#options.userTokens ? options.onBehalfOf : undefined;
+    const source = user ? (this.#options.userTokens as (u: ReadingUser) => AccessTokenSource)(user) : null;
+    const key = `${user?.userId ?? ""}/${nhsNumber}`;
+    const read = () =>
+      this.#guardedRead(nhsNumber, options.correlationId, source ?? this.#options.tokenSource);
+    return this.#cache.get(key, read, {
       ...(options.refresh === undefined ? {} : { refresh: options.refresh }),
     });
   }
@@ -149,14 +167,18 @@ export class PdsClient implements DemographicsService {
     return this.#breaker.state;
   }
 
-  async #guardedRead(nhsNumber: NhsNumber, correlationId: string): Promise<DemographicsReadResult> {
+  async #guardedRead(
+    nhsNumber: NhsNumber,
+    correlationId: string,
+    tokens: AccessTokenSource,
+  ): Promise<DemographicsReadResult> {
     const permit = this.#breaker.tryAcquire();
     if (!permit) {
       this.#emit({ outcome: "circuit_open", status: null, attempt: 0, durationMs: 0 });
       throw new AppError(demographicsErrors.circuit_open);
     }
     try {
-      const result = await this.#readWithRetries(nhsNumber, correlationId);
+      const result = await this.#readWithRetries(nhsNumber, correlationId, tokens);
       permit.success();
       return result;
     } catch (error) {
@@ -174,21 +196,23 @@ export class PdsClient implements DemographicsService {
    * per read one more at once when PDS refuses a token (401) the source can replace: a token
    * revoked or expired early is renewed, a second refusal is final.
    */
-  async #readWithRetries(nhsNumber: NhsNumber, correlationId: string): Promise<DemographicsReadResult> {
+  async #readWithRetries(
+    nhsNumber: NhsNumber,
+    correlationId: string,
+    tokens: AccessTokenSource,
+  ): Promise<DemographicsReadResult> {
     const requestId = randomUUID();
     let last: AppError | undefined;
     let renewed = 0;
     for (let attempt = 1; ; attempt++) {
       const { verdict, refusedToken } = await this.#attempt(
-        nhsNumber,
-        requestId,
-        correlationId,
+        { nhsNumber, requestId, correlationId, tokens },
         attempt,
         last,
       );
       if (verdict.kind === "result") return verdict.result;
       last = verdict.error;
-      if (renewed === 0 && refusedToken !== null && this.#options.tokenSource.refused?.(refusedToken)) {
+      if (renewed === 0 && refusedToken !== null && tokens.refused?.(refusedToken)) {
         renewed = 1;
         continue;
       }
@@ -207,13 +231,17 @@ export class PdsClient implements DemographicsService {
   }
 
   async #attempt(
-    nhsNumber: NhsNumber,
-    requestId: string,
-    correlationId: string,
+    read: {
+      readonly nhsNumber: NhsNumber;
+      readonly requestId: string;
+      readonly correlationId: string;
+      readonly tokens: AccessTokenSource;
+    },
     attempt: number,
     previous: AppError | undefined,
   ): Promise<{ verdict: AttemptVerdict; refusedToken: string | null }> {
-    const token = await this.#token();
+    const { nhsNumber, requestId, correlationId } = read;
+    const token = await this.#token(read.tokens);
     const headers = this.#headers(requestId, correlationId, token);
     if (!(await this.#bucket.take(this.#options.maxQueueWaitMs))) {
       this.#emit({ outcome: "busy", status: null, attempt, durationMs: 0 });
@@ -251,9 +279,9 @@ export class PdsClient implements DemographicsService {
    * (an `apim.*` one, naming what to fix) as the cause: unreachable is PDS being unavailable to
    * us, anything else is our credentials being refused.
    */
-  async #token(): Promise<string | null> {
+  async #token(tokens: AccessTokenSource): Promise<string | null> {
     try {
-      return await this.#options.tokenSource.token();
+      return await tokens.token();
     } catch (error) {
       const translated = tokenFailure(error);
       // No token says nothing about PDS itself.
