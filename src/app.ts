@@ -163,7 +163,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const changeEvents = buildEvents({
     settings: eventsSettingsOf(config),
     database,
-    events: { emit: (name, payload) => events.emit(name, payload as DomainEvents[typeof name]) },
+    events: {
+      emit: async (name, payload) => {
+        await events.emit(name, payload as DomainEvents[typeof name]);
+      },
+    },
     clock,
     demographics: patients.demographics,
     nationalChanges: new NationalChangeService({ patients: patients.repository, events, clock }),

@@ -108,7 +108,11 @@ async function events(args: readonly string[]): Promise<string> {
         ...(config.eventsPayloadKeys === undefined ? {} : { payloadKeys: config.eventsPayloadKeys }),
         indexer: audit.protection,
         keysDir,
-        events: { emit: (name, payload) => bus.emit(name, payload as DomainEvents[typeof name]) },
+        events: {
+          emit: async (name, payload) => {
+            await bus.emit(name, payload as DomainEvents[typeof name]);
+          },
+        },
         clock: systemClock,
       });
       return await runEventsCommand(admin, args, userInfo().username);

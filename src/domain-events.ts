@@ -21,7 +21,6 @@ import type {
   LaunchBlocked,
   LaunchBrowserOutcomeReported,
   LaunchRedirected,
-  LaunchRequested,
 } from "./launch/launch.events.ts";
 import type {
   PatientContextReceived,
@@ -53,7 +52,6 @@ export interface DomainEvents extends EventsDomainEvents {
   "patient.rekeyed": PatientRekeyed;
   "patient.national_change_applied": PatientNationalChangeApplied;
   "patient_context.received": PatientContextReceived;
-  "launch.requested": LaunchRequested;
   "launch.redirected": LaunchRedirected;
   "launch.blocked": LaunchBlocked;
   "launch.browser_outcome": LaunchBrowserOutcomeReported;
@@ -82,7 +80,6 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "patient.rekeyed",
   "patient.national_change_applied",
   "patient_context.received",
-  "launch.requested",
   "launch.redirected",
   "launch.blocked",
   "launch.browser_outcome",

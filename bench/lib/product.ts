@@ -38,6 +38,8 @@ export interface Product {
   readonly agent: HttpAgent;
   /** The cookies a signed-in browser sends back. */
   readonly cookie: string;
+  /** Where the service keeps its data, its SQLite database included (unless DATABASE_URL is given). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -123,7 +125,7 @@ export async function startProduct(
     const cookie = ["ncrs_session", "ncrs_csrf", "ncrs_signin"]
       .map((n) => `${n}=${agent.cookie("localhost", n)}`)
       .join("; ");
-    return { baseUrl, pds, ncrs, epr, agent, cookie, stop };
+    return { baseUrl, pds, ncrs, epr, agent, cookie, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

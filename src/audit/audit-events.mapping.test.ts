@@ -134,11 +134,11 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     notable: ["deceased", "verification_needed"],
     pdsVersion: 3,
   },
-  "launch.requested": { ...launch, correlationId: "c" },
   "launch.redirected": {
     ...launch,
     correlationId: "c",
     outcome: "launched",
+    checks: ["launch_id", "session_active"],
     ncrsOrigin: "https://ncrs.example",
     durationMs: 4,
   },
@@ -331,7 +331,9 @@ describe("facts reported at least once", () => {
       "PDS refused [nhs-number]",
     );
     expect(auditEntryOf("event.replayed", EXAMPLES["event.replayed"]).userName).toBe("cli:ops");
-    expect(auditEntryOf("launch.requested", EXAMPLES["launch.requested"]).outcome).toBe("requested");
+    // A launch's one record names the checks it passed beside its outcome.
+    const launched = auditEntryOf("launch.redirected", EXAMPLES["launch.redirected"]);
+    expect([launched.outcome, launched.details["checks"]]).toEqual(["launched", "launch_id,session_active"]);
   });
 });
 

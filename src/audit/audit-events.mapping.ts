@@ -14,7 +14,6 @@ import type {
   LaunchBrowserOutcomeReported,
   LaunchEventBase,
   LaunchRedirected,
-  LaunchRequested,
 } from "../launch/launch.events.ts";
 import type { ClientInfo } from "../platform/client-info.ts";
 import { scrubNhsNumbers } from "../platform/logger.ts";
@@ -269,12 +268,8 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     source: "change-events",
     details: { patientId: e.patientId, notable: e.notable.join(" "), pdsVersion: e.pdsVersion },
   }),
-  "launch.requested": auditedAction<LaunchRequested>({
-    outcome: "requested",
-    details: (e) => launchDetails(e),
-  }),
   "launch.redirected": auditedAction<LaunchRedirected>({
-    details: (e) => launchDetails(e, { ncrsOrigin: e.ncrsOrigin }),
+    details: (e) => launchDetails(e, { checks: e.checks.join(","), ncrsOrigin: e.ncrsOrigin }),
   }),
   "launch.blocked": auditedAction<LaunchBlocked>({
     details: (e) => launchDetails(e, { step: e.step }),

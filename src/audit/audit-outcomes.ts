@@ -64,7 +64,9 @@ export const OUTCOMES = {
   "smart_launch.refused": blocked(
     "An EHR's SMART on FHIR launch was refused (an unregistered EHR, an error from the EHR, a patient that could not be read or used, or another user than the one signed in); the record's details give the error's code and the step.",
   ),
-  requested: success("An action was asked for; its checks and outcome follow under the same correlation ID."),
+  requested: success(
+    "An action was asked for; its checks and outcome follow under the same correlation ID. Launches were recorded so until each launch became one record of its attempt, checks and outcome.",
+  ),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
   "browser.opened": success(
     "The NCRS tab reached NCRS Connect; the browser could not watch NCRS's answer (a reused NCRS tab).",

@@ -17,7 +17,7 @@ export type DetailValue = string | number | boolean | null;
 
 /** What an audited action says, before its NHS numbers are protected. */
 export interface AuditEntry {
-  /** The domain event name (`noun.past_verb`), e.g. `launch.requested`. */
+  /** The domain event name (`noun.past_verb`), e.g. `launch.redirected`. */
   readonly type: string;
   readonly outcome: OutcomeCode;
   /** CIS2 UUID (`sub`) and name of the user who acted. */

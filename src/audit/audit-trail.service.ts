@@ -1,10 +1,13 @@
 /**
  * The audit trail's write side: turns each domain event into a record, protects its NHS numbers,
  * and appends it through group commit. `record` resolves only once the record is durably stored,
- * so an event emitter that awaits it (the bus does) acknowledges nothing before it is audited.
+ * so an event emitter that awaits it (the bus does) acknowledges nothing before it is audited. A
+ * record may come with an atomic write (a launch id spent), committed in the same transaction:
+ * when the write's condition fails, the record is left out and `record` resolves to null.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { DomainEventName, DomainEvents } from "../domain-events.ts";
+import type { AtomicWrite } from "../platform/atomic-write.ts";
 import type { Clock } from "../platform/clock.ts";
 import { GroupCommit, type GroupCommitOptions } from "../platform/group-commit.ts";
 import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
@@ -29,24 +32,41 @@ export interface AuditTrailDeps {
   readonly onCommitted?: (batch: { readonly records: number; readonly durationMs: number }) => void;
 }
 
+interface Submission {
+  readonly draft: RecordDraft;
+  readonly alongside: AtomicWrite | undefined;
+}
+
 export class AuditTrail {
   readonly #deps: AuditTrailDeps;
-  readonly #commits: GroupCommit<RecordDraft, AppendedRecord>;
+  readonly #commits: GroupCommit<Submission, AppendedRecord | null>;
   /** Ids fixed by a dedupe key, waiting to be written (checked against the store when they are). */
   readonly #deduped = new Map<string, number>();
 
   constructor(deps: AuditTrailDeps) {
     this.#deps = deps;
-    this.#commits = new GroupCommit(deps.batch, (drafts) => this.#write(drafts));
+    this.#commits = new GroupCommit(deps.batch, (submissions) => this.#write(submissions));
   }
 
-  /** Audits one domain event; resolves once its record is durably stored. */
-  record<K extends DomainEventName>(name: K, payload: DomainEvents[K]): Promise<AppendedRecord> {
-    return this.append(auditEntryOf(name, payload));
+  /**
+   * Audits one domain event; resolves once its record is durably stored, with `alongside` in the
+   * same commit (null when `alongside` did not apply, and then nothing was stored).
+   */
+  record<K extends DomainEventName>(
+    name: K,
+    payload: DomainEvents[K],
+    alongside?: AtomicWrite,
+  ): Promise<AppendedRecord | null> {
+    return this.appendWith(auditEntryOf(name, payload), alongside);
   }
 
   /** Appends one entry; resolves once it is durably stored. */
   append(entry: AuditEntry): Promise<AppendedRecord> {
+    return this.appendWith(entry, undefined) as Promise<AppendedRecord>;
+  }
+
+  /** Appends one entry with `alongside` in the same commit; null when `alongside` did not apply. */
+  appendWith(entry: AuditEntry, alongside: AtomicWrite | undefined): Promise<AppendedRecord | null> {
     let draft: RecordDraft;
     try {
       draft = this.#draft(entry);
@@ -54,7 +74,7 @@ export class AuditTrail {
       return Promise.reject(error);
     }
     if (entry.dedupeKey) this.#deduped.set(draft.id, (this.#deduped.get(draft.id) ?? 0) + 1);
-    return this.#commits.submit(draft);
+    return this.#commits.submit({ draft, alongside });
   }
 
   /** Waits for every record submitted so far. */
@@ -98,22 +118,32 @@ export class AuditTrail {
    * Records the batch. Drafts whose id is fixed by a dedupe key may be stored already (or twice in
    * the batch): those are left out, and their callers get the record that is there.
    */
-  async #write(drafts: readonly RecordDraft[]): Promise<AppendedRecord[]> {
+  async #write(submissions: readonly Submission[]): Promise<(AppendedRecord | null)[]> {
     const started = performance.now();
+    const drafts = submissions.map((s) => s.draft);
     const maybeStored = drafts.filter((d) => this.#deduped.has(d.id)).map((d) => d.id);
     const landed = new Map<string, StoredRef>();
-    const sealed = await this.#deps.store.append((head, stored) => {
-      for (const [id, ref] of stored) landed.set(id, ref);
-      return sealBatch(head, unsealed(drafts, maybeStored, stored), this.#deps.clock.now().getTime());
-    }, maybeStored);
+    const alongside = submissions.some((s) => s.alongside) ? submissions.map((s) => s.alongside) : undefined;
+    const left = new Set<number>();
+    const sealed = await this.#deps.store.append(
+      (head, stored, applied) => {
+        left.clear();
+        for (const [id, ref] of stored) landed.set(id, ref);
+        for (const i of drafts.keys()) if (!applied(i)) left.add(i);
+        const toSeal = left.size === 0 ? drafts : drafts.filter((_, i) => !left.has(i));
+        return sealBatch(head, unsealed(toSeal, maybeStored, stored), this.#deps.clock.now().getTime());
+      },
+      { ids: maybeStored, ...(alongside ? { alongside } : {}) },
+    );
     for (const r of sealed.records) landed.set(r.id, { seq: r.seq, time: r.time });
     for (const id of maybeStored) {
-      const left = (this.#deduped.get(id) ?? 1) - 1;
-      if (left > 0) this.#deduped.set(id, left);
+      const count = (this.#deduped.get(id) ?? 1) - 1;
+      if (count > 0) this.#deduped.set(id, count);
       else this.#deduped.delete(id);
     }
     this.#deps.onCommitted?.({ records: sealed.records.length, durationMs: performance.now() - started });
-    return drafts.map((d) => {
+    return drafts.map((d, i) => {
+      if (left.has(i)) return null;
       const ref = landed.get(d.id) as StoredRef;
       return { seq: ref.seq, id: d.id, time: ref.time };
     });

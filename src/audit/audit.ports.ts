@@ -2,9 +2,21 @@
  * What the audit trail needs from storage, implemented by `src/storage/audit-*.ts`. The domain
  * computes every hash; adapters only keep what it hands them, atomically.
  */
+import type { AtomicWrite } from "../platform/atomic-write.ts";
 import type { AuditRecordContent, StoredRecord } from "./audit-record.ts";
 import type { SignedCheckpoint } from "./checkpoint-signature.ts";
 import type { MerkleNode } from "./merkle-tree.ts";
+
+export interface AppendOptions {
+  /** Record ids that may be stored already (see `append`). */
+  readonly ids?: readonly string[];
+  /**
+   * One entry per draft of the batch, in order: a write to apply in the same transaction, before
+   * sealing. `seal`'s `applied(i)` says whether draft i's write applied (true when it had none);
+   * a draft whose write did not apply must be left out.
+   */
+  readonly alongside?: readonly (AtomicWrite | undefined)[];
+}
 
 /** The end of the chain: what the next record follows, and the tree's compact range. */
 export interface ChainHead {
@@ -83,8 +95,12 @@ export interface AuditRecordStore {
    * under the same hold on the head, so it can leave them out without a race.
    */
   append(
-    seal: (head: ChainHead, stored: ReadonlyMap<string, StoredRef>) => SealedBatch,
-    ids?: readonly string[],
+    seal: (
+      head: ChainHead,
+      stored: ReadonlyMap<string, StoredRef>,
+      applied: (index: number) => boolean,
+    ) => SealedBatch,
+    options?: AppendOptions,
   ): Promise<SealedBatch>;
   head(): Promise<ChainHead>;
   /** Records with `fromSeq ≤ seq ≤ toSeq`, in sequence order, in pages of at most `pageSize`. */

@@ -113,11 +113,11 @@ export async function buildAudit(deps: AuditDeps): Promise<Audit> {
     batch: { maxBatch: config.auditBatchMax, lingerMs: config.auditBatchLingerMs },
     ...(deps.onCommitted ? { onCommitted: deps.onCommitted } : {}),
   });
-  // Every event, through the one mapping table; emit() waits for this, so nothing is acknowledged
-  // before its record is durable.
-  events.onAny(async (name, payload) => {
-    await trail.record(name, payload);
-  });
+  // Every event, through the one mapping table, before anyone else hears of it; emit() waits for
+  // this, so nothing is acknowledged before its record (and any write that comes with it) is durable.
+  events.onDurable(
+    async (name, payload, alongside) => (await trail.record(name, payload, alongside)) !== null,
+  );
   const checkpoints = new AuditCheckpoints({
     records,
     checkpoints: checkpointStore,

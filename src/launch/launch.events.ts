@@ -30,10 +30,14 @@ export interface LaunchEventBase {
   readonly client: ClientInfo;
 }
 
-export interface LaunchRequested extends LaunchEventBase {}
-
+/**
+ * The launch went ahead. Its one record says the attempt, the checks it passed and the outcome;
+ * there is no separate record of the request (docs/adr/0023-one-commit-per-launch.md).
+ */
 export interface LaunchRedirected extends LaunchEventBase {
   readonly outcome: "launched";
+  /** The named checks it passed, in order: every one of them. */
+  readonly checks: readonly string[];
   /** Origin of the NCRS environment the browser was sent to (never the full URL). */
   readonly ncrsOrigin: string;
   readonly durationMs: number;

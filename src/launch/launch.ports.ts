@@ -1,4 +1,5 @@
 /** What the launch service needs from storage, and where it counts refusals nobody can be named for. */
+import type { AtomicWrite } from "../platform/atomic-write.ts";
 import type { BrowserOutcome, LaunchIntent } from "./launch.types.ts";
 
 /** Counts a refusal instead of recording it alone (src/platform/refusal-tally.ts). */
@@ -9,9 +10,13 @@ export interface RefusalCounter {
 export interface LaunchIntentRepository {
   insert(intent: LaunchIntent): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<LaunchIntent | undefined>;
-  /** Marks the intent used; false when it already was (a unique decision, in one statement). */
-  claim(tokenHash: string, at: Date): Promise<boolean>;
-  recordOutcome(tokenHash: string, outcome: string): Promise<void>;
+  /**
+   * Spending the id and recording that the launch went ahead, to commit with its audit record:
+   * applies only for the one request that gets the id first (a unique decision, in one statement).
+   */
+  launchedWrite(tokenHash: string, at: Date): AtomicWrite;
+  /** Recording why the owner's launch was refused, to commit with its audit record (once). */
+  refusedWrite(tokenHash: string, outcome: string): AtomicWrite;
   /** The latest launch that went ahead for this session and patient since `since`, if any. */
   lastLaunched(sessionId: string, patientId: string, since: Date): Promise<LaunchIntent | undefined>;
   /**

@@ -1,8 +1,9 @@
 /**
  * "Open in NCRS". A launch id is issued with the patient page (opaque, single-use, short-lived,
  * bound to the session, the tab's patient context and the patient); the click presents it and the
- * checks run as named steps. Only when every step passes is the launch durably audited and the
- * browser sent to NCRS with the NHS number that was verified. Fail closed: a failed step never
+ * checks run as named steps. Only when every step passes is the launch durably audited (the id
+ * spent, the outcome and the audit record in one commit) and the browser sent to NCRS with the NHS
+ * number that was verified. Fail closed: a failed step never
  * redirects, and no number other than the verified one is ever used.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -12,6 +13,7 @@ import { actorOf } from "../identity/session.service.ts";
 import { effectiveVerification, type Patient } from "../patients/patient.types.ts";
 import type { PatientContextService } from "../patients/patient-context.service.ts";
 import type { PatientContext } from "../patients/patients.ports.ts";
+import type { AtomicWrite } from "../platform/atomic-write.ts";
 import type { ClientInfo } from "../platform/client-info.ts";
 import type { Clock } from "../platform/clock.ts";
 import { AppError } from "../platform/errors.ts";
@@ -155,39 +157,43 @@ export class LaunchService {
     if (!intent) return this.#refuse(request, null, "launch_id", launchErrors.unknown_launch, started);
     if (intent.usedAt) return this.#replay(request, intent, started);
     const attempt: Attempt = { ...request, intent };
-    // The request is recorded while the checks (reads only) run; both end before anything follows.
-    const [, failure] = await Promise.all([
-      this.#deps.events.emit("launch.requested", this.#eventBase(request, intent)),
-      runSteps(this.#checks, attempt).then(
-        () => null,
-        (error: unknown) => error,
-      ),
-    ]);
+    const failure = await runSteps(this.#checks, attempt).then(
+      () => null,
+      (error: unknown) => error,
+    );
     if (failure !== null) {
       if (!(failure instanceof StepFailed)) throw failure;
       // Only the owner's own attempt decides the launch's outcome: anyone else presenting the id
       // (a stranger, a colleague, a browser after sign-out) is refused and recorded, and the
       // owner's launch, and its double click, stay as they were.
-      if (request.session?.id === intent.actor.sessionId)
-        await this.#deps.intents.recordOutcome(intent.tokenHash, blockedOutcome(reasonOf(failure)));
-      return this.#blocked(request, intent, failure, started);
+      const owner = request.session?.id === intent.actor.sessionId;
+      const outcome = owner
+        ? this.#deps.intents.refusedWrite(intent.tokenHash, blockedOutcome(reasonOf(failure)))
+        : undefined;
+      return this.#blocked(request, intent, failure, started, outcome);
     }
-    if (!(await this.#deps.intents.claim(intent.tokenHash, this.#deps.clock.now())))
-      return this.#replay(request, intent, started);
+    // One commit: the id spent, the launch recorded as launched, and its audit record (which says
+    // the attempt, every check it passed and its outcome). Only the request that spends the id
+    // first is recorded; any other is a replay.
+    const url = attempt.url as string;
+    const launched = await this.#deps.events.emit(
+      "launch.redirected",
+      {
+        ...this.#eventBase(request, intent),
+        outcome: "launched",
+        checks: this.#checks.map((step) => step.name),
+        ncrsOrigin: this.#deps.settings.template.origin,
+        durationMs: this.#deps.clock.now().getTime() - started,
+      },
+      this.#deps.intents.launchedWrite(intent.tokenHash, this.#deps.clock.now()),
+    );
+    if (!launched) return this.#replay(request, intent, started);
     this.#shown.forget({
       sessionId: intent.actor.sessionId,
       contextId: intent.contextId,
       patientId: intent.patientId,
       nhsNumber: intent.nhsNumber,
     });
-    const url = attempt.url as string;
-    await this.#deps.events.emit("launch.redirected", {
-      ...this.#eventBase(request, intent),
-      outcome: "launched",
-      ncrsOrigin: this.#deps.settings.template.origin,
-      durationMs: this.#deps.clock.now().getTime() - started,
-    });
-    await this.#deps.intents.recordOutcome(intent.tokenHash, "launched");
     return { url, ref: intent.ref, replay: false };
   }
 
@@ -295,11 +301,13 @@ export class LaunchService {
     return this.#blocked(request, intent, new StepFailed(step, new AppError(definition)), started);
   }
 
+  /** Records the refusal (with the owner's launch outcome, when given, in the same commit) and throws it. */
   async #blocked(
     request: LaunchRequest,
     intent: LaunchIntent | null,
     error: StepFailed,
     started: number,
+    outcome?: AtomicWrite,
   ): Promise<never> {
     const base = intent
       ? this.#eventBase(request, intent)
@@ -310,12 +318,16 @@ export class LaunchService {
           null,
           request.client,
         );
-    await this.#deps.events.emit("launch.blocked", {
-      ...base,
-      outcome: blockedOutcome(reasonOf(error)),
-      step: error.step,
-      durationMs: this.#deps.clock.now().getTime() - started,
-    });
+    await this.#deps.events.emit(
+      "launch.blocked",
+      {
+        ...base,
+        outcome: blockedOutcome(reasonOf(error)),
+        step: error.step,
+        durationMs: this.#deps.clock.now().getTime() - started,
+      },
+      outcome,
+    );
     throw error;
   }
 

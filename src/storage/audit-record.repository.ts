@@ -8,6 +8,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type {
   AccessSummaryRow,
+  AppendOptions,
   AuditRecordStore,
   ChainHead,
   RecordQuery,
@@ -100,12 +101,20 @@ export class SqlAuditRecordStore implements AuditRecordStore {
   }
 
   async append(
-    seal: (head: ChainHead, stored: ReadonlyMap<string, StoredRef>) => SealedBatch,
-    ids: readonly string[] = [],
+    seal: (
+      head: ChainHead,
+      stored: ReadonlyMap<string, StoredRef>,
+      applied: (index: number) => boolean,
+    ) => SealedBatch,
+    options: AppendOptions = {},
   ): Promise<SealedBatch> {
     return this.#db.transaction().execute(async (trx) => {
       const head = await lockHead(trx);
-      const sealed = seal(head, await storedAmong(trx, ids));
+      // Under the hold on the head, so the writes and the records they come with commit together.
+      const refused = new Set<number>();
+      for (const [index, write] of (options.alongside ?? []).entries())
+        if (write && !(await write.apply(trx))) refused.add(index);
+      const sealed = seal(head, await storedAmong(trx, options.ids ?? []), (i) => !refused.has(i));
       await insertRecords(trx, sealed);
       await trx
         .updateTable("audit_chain_head")

@@ -1,9 +1,13 @@
-/** Issued launches (both dialects). Single use and the browser outcome are decided in one statement each. */
-import type { Kysely, Selectable } from "kysely";
+/**
+ * Issued launches (both dialects). Single use and the browser outcome are decided in one statement
+ * each; spending an id and recording an outcome are atomic writes committed with the launch's
+ * audit record (docs/adr/0023-one-commit-per-launch.md).
+ */
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { LaunchIntentRepository } from "../launch/launch.ports.ts";
 import type { BrowserOutcome, LaunchActor, LaunchIntent, LaunchSource } from "../launch/launch.types.ts";
 import { nhsNumber } from "../patients/nhs-number.ts";
-import { GroupCommit } from "../platform/group-commit.ts";
+import type { AtomicWrite } from "../platform/atomic-write.ts";
 import type { NhsNumberProtection } from "../platform/nhs-number-protection.ts";
 import { NhsNumbersAtRest } from "./nhs-numbers-at-rest.ts";
 import { type PreparedQuery, prepareQuery } from "./prepared-query.ts";
@@ -28,21 +32,10 @@ function toIntent(row: Selectable<LaunchIntentsTable>, atRest: NhsNumbersAtRest)
   };
 }
 
-/** A change to an issued launch: spending its id, or recording what became of it. */
-type IntentWrite =
-  | { readonly kind: "claim"; readonly tokenHash: string; readonly at: number }
-  | { readonly kind: "outcome"; readonly tokenHash: string; readonly outcome: string };
-
 /** Issued launches; the NHS number each was issued for is sealed, bound to the launch's ref. */
 export class SqlLaunchIntentRepository implements LaunchIntentRepository {
   readonly #db: Kysely<DatabaseSchema>;
   readonly #atRest: NhsNumbersAtRest;
-  /**
-   * Claims and outcomes of launches in flight together share one commit, as audit records do:
-   * each still resolves only once its own write is durable.
-   */
-  readonly #writes: GroupCommit<IntentWrite, boolean>;
-
   /** Every view of a patient page checks the launch id it last showed. */
   readonly #byTokenHash: PreparedQuery<Selectable<LaunchIntentsTable>, "tokenHash">;
 
@@ -52,7 +45,6 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
     this.#byTokenHash = prepareQuery(db, ["tokenHash"], (db, v) =>
       db.selectFrom("launch_intents").selectAll().where("token_hash", "=", v.tokenHash),
     );
-    this.#writes = new GroupCommit({ maxBatch: 256, lingerMs: 0 }, (writes) => this.#writeBatch(writes));
   }
 
   async insert(i: LaunchIntent): Promise<void> {
@@ -83,29 +75,38 @@ export class SqlLaunchIntentRepository implements LaunchIntentRepository {
     return row ? toIntent(row, this.#atRest) : undefined;
   }
 
-  /** Spends the launch id: true for the one caller that got it first. */
-  claim(tokenHash: string, at: Date): Promise<boolean> {
-    return this.#writes.submit({ kind: "claim", tokenHash, at: at.getTime() });
+  /**
+   * Spends the launch id and records it launched, in the audit record's transaction: applies for
+   * the one request that got the id first.
+   */
+  launchedWrite(tokenHash: string, at: Date): AtomicWrite {
+    return {
+      apply: async (transaction) => {
+        const result = await (transaction as Transaction<DatabaseSchema>)
+          .updateTable("launch_intents")
+          .set({ used_at: at.getTime(), outcome: "launched" })
+          .where("token_hash", "=", tokenHash)
+          .where("used_at", "is", null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      },
+    };
   }
 
-  async recordOutcome(tokenHash: string, outcome: string): Promise<void> {
-    await this.#writes.submit({ kind: "outcome", tokenHash, outcome });
-  }
-
-  /** One transaction (one commit) for every claim and outcome waiting; a result per write. */
-  async #writeBatch(writes: readonly IntentWrite[]): Promise<boolean[]> {
-    return this.#db.transaction().execute(async (trx) => {
-      const results: boolean[] = [];
-      for (const w of writes) {
-        const update =
-          w.kind === "claim"
-            ? trx.updateTable("launch_intents").set({ used_at: w.at }).where("used_at", "is", null)
-            : trx.updateTable("launch_intents").set({ outcome: w.outcome }).where("outcome", "is", null);
-        const result = await update.where("token_hash", "=", w.tokenHash).executeTakeFirst();
-        results.push(Number(result.numUpdatedRows) > 0);
-      }
-      return results;
-    });
+  /** Records why the owner's launch was refused, in the audit record's transaction; the first outcome stays. */
+  refusedWrite(tokenHash: string, outcome: string): AtomicWrite {
+    return {
+      apply: async (transaction) => {
+        await (transaction as Transaction<DatabaseSchema>)
+          .updateTable("launch_intents")
+          .set({ outcome })
+          .where("token_hash", "=", tokenHash)
+          .where("outcome", "is", null)
+          .execute();
+        // The refusal is recorded whether or not an earlier outcome stands.
+        return true;
+      },
+    };
   }
 
   async lastLaunched(sessionId: string, patientId: string, since: Date): Promise<LaunchIntent | undefined> {

@@ -207,7 +207,11 @@ describe.each(dialects)("event admin (%s)", (dialect) => {
       payloadKeys: TEST_KEYS,
       indexer: web.protection,
       keysDir: "/nonexistent",
-      events: { emit: (name, payload) => web.bus.emit(name, payload as DomainEvents[typeof name]) },
+      events: {
+        emit: async (name, payload) => {
+          await web.bus.emit(name, payload as DomainEvents[typeof name]);
+        },
+      },
       clock: systemClock,
     });
     const summary = await runEventsCommand(cli, ["summary"], "operator");

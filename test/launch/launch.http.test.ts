@@ -87,6 +87,12 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     expect([a.status, b.status]).toEqual([302, 302]);
     expect(a.location).toBe(b.location);
     expect(await launchedMetric("launched")).toBe(before + 1);
+    const records = await stack.built.database.db
+      .selectFrom("audit_records")
+      .select("event_type")
+      .where("details", "like", `%${form?.ref ?? "-"}%`)
+      .execute();
+    expect(records.map((r) => r.event_type)).toEqual(["launch.redirected"]);
   });
 
   it("another user's attempt changes your launch: a press of your launch id by anyone else leaves your launch and its double click as they were", async () => {
@@ -127,17 +133,20 @@ describe.each(["sqlite", "postgres"] as const)("Open in NCRS on %s", (dialect) =
     const rows = await stack.built.database.db
       .selectFrom("audit_records")
       .select(["event_type", "details", "session_id"])
-      .where("event_type", "in", ["session.started", "launch.requested", "launch.redirected"])
+      .where("event_type", "in", ["session.started", "launch.redirected"])
       .orderBy("seq")
       .execute();
     const launchRows = rows.filter((r) => r.details?.includes(form?.ref ?? "-"));
     const sessionId = launchRows[0]?.session_id;
     const signedIn = rows.filter((r) => r.event_type === "session.started" && r.session_id === sessionId);
+    // The launch is one record: its attempt, every check it passed, and its outcome.
     expect([...signedIn, ...launchRows].map((r) => r.event_type)).toEqual([
       "session.started",
-      "launch.requested",
       "launch.redirected",
     ]);
+    expect(JSON.parse(launchRows.at(-1)?.details ?? "{}").checks).toBe(
+      "launch_id,session_live,role_allowed,patient_context_current,nhs_number_verified,not_duplicate,deep_link",
+    );
     for (const row of [...signedIn, ...launchRows])
       expect(JSON.parse(row.details ?? "{}")).toMatchObject({
         clientAddress: "127.0.0.1",

@@ -108,7 +108,11 @@ export function buildEventsSystem(options: SystemOptions): EventsSystem {
   const module = buildEvents({
     settings,
     database: options.database,
-    events: { emit: (name, payload) => bus.emit(name, payload as DomainEvents[typeof name]) },
+    events: {
+      emit: async (name, payload) => {
+        await bus.emit(name, payload as DomainEvents[typeof name]);
+      },
+    },
     clock,
     demographics,
     nationalChanges,
