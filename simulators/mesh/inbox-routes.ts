@@ -3,6 +3,7 @@
  * chunk: 206 while more remain, `Mex-Chunk-Range: n:total`), and acknowledge (then no longer listed,
  * 410 on download, 403 for another mailbox's message).
  */
+import type { TLSSocket } from "node:tls";
 import { gunzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { StoredMessage } from "./mailbox-store.ts";
@@ -68,7 +69,8 @@ export function registerInboxRoutes(app: FastifyInstance, state: MeshState): voi
       if (from !== undefined && !/^\d{24}$/.test(from)) return missingHeaders(reply, []).code(400);
       const after = from === undefined ? 0 : Number(from);
       const page = all.filter((m) => m.seq > after).slice(0, size);
-      state.inboxCalls.push({ mailbox, at: state.now(), returned: page.length });
+      const client = (request.raw.socket as TLSSocket).getPeerCertificate().subject?.CN ?? "";
+      state.inboxCalls.push({ mailbox, client: String(client), at: state.now(), returned: page.length });
       const base = `/messageexchange/${mailbox}/inbox?max_results=${size}`;
       const last = page.at(-1);
       const more = last !== undefined && all.some((m) => m.seq > last.seq);
@@ -139,8 +141,12 @@ export function registerInboxRoutes(app: FastifyInstance, state: MeshState): voi
       if (state.ackGate) {
         state.heldAcks.push(id);
         state.onAckHeld(id);
-        await state.ackGate;
-        if (request.raw.socket.destroyed) return reply;
+        const socket = request.raw.socket;
+        const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
+        if ((await Promise.race([state.ackGate, closed])) === "closed" || socket.destroyed) {
+          state.abandonedAcks.push(id);
+          return reply;
+        }
       }
       message.status = "acknowledged";
       state.acknowledged.push(id);

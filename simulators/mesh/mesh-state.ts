@@ -9,7 +9,8 @@ export interface MeshState {
   now(): Date;
   /** Every handshake, inbox listing, chunk download and acknowledgement, for tests. */
   readonly handshakes: { mailbox: string; at: Date }[];
-  readonly inboxCalls: { mailbox: string; at: Date; returned: number }[];
+  /** `client`: the CN of the client certificate that listed the inbox. */
+  readonly inboxCalls: { mailbox: string; client: string; at: Date; returned: number }[];
   readonly downloads: { id: string; chunk: number }[];
   readonly acknowledged: string[];
   /** Every refused request: status and MESH's message. */
@@ -17,5 +18,7 @@ export interface MeshState {
   /** While set, acknowledgements wait for it (crash tests); those waiting are listed here. */
   ackGate: Promise<void> | null;
   readonly heldAcks: string[];
+  /** Held acknowledgements whose client went away before release: never applied. */
+  readonly abandonedAcks: string[];
   onAckHeld(id: string): void;
 }

@@ -118,6 +118,7 @@ function newState(options: MeshSimulatorOptions): MeshState {
     refusals: [],
     ackGate: null,
     heldAcks: [],
+    abandonedAcks: [],
     onAckHeld: () => {},
   };
 }
