@@ -133,7 +133,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DEV_SEED_DEMO_PATIENTS: "true",
     DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
-    ...(mesh ? { ...mesh.serviceEnv, MESH_POLL_SECONDS: "1", MESH_LEASE_SECONDS: "3" } : {}),
+    ...(mesh
+      ? {
+          ...mesh.serviceEnv,
+          MESH_POLL_SECONDS: "1",
+          MESH_LEASE_SECONDS: "3",
+          DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns,mesh",
+        }
+      : {}),
     ...options.env,
     ...(epr
       ? {
