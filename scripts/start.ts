@@ -3,10 +3,12 @@
  * services (CIS2, PDS, NCRS, MNS) and a point-of-care EPR in this process, then runs the service (src/main.ts) as a child
  * process configured to use them. Settings already in the environment win, so any simulator can be
  * swapped for a real service; SIMULATORS=none starts none (every CIS2_*, PDS_* and NCRS_* setting
- * must then be given). NCRS needs the CIS2 simulator; MNS needs the PDS simulator.
+ * must then be given). NCRS needs the CIS2 simulator; MNS needs the PDS simulator, and delivers
+ * into a MESH simulator's mailbox that the service polls (MNS_DELIVERY=http: to the HTTP intake).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { startCis2Simulator } from "../simulators/cis2/server.ts";
 import {
   mergeApiClients,
@@ -15,6 +17,7 @@ import {
   smartEhrEntry,
 } from "../simulators/epr/registration.ts";
 import { startEprSimulator } from "../simulators/epr/server.ts";
+import { startLocalMesh } from "../simulators/mesh/local-mesh.ts";
 import { startMnsSimulator } from "../simulators/mns/server.ts";
 import { startNcrsSimulator } from "../simulators/ncrs/server.ts";
 import { startPdsSimulator } from "../simulators/pds/server.ts";
@@ -108,17 +111,39 @@ if (wanted.has("pds")) {
     // One secret per run, shared by the simulator and the app only through this process.
     const secret =
       process.env["MNS_SIGNING_SECRETS"]?.split(",")[0]?.trim() || randomBytes(24).toString("base64url");
+    // As real MNS delivers: into a MESH mailbox the service polls, unless MNS_DELIVERY=http asks
+    // for the signed HTTP intake (which stays on either way, with this run's secret).
+    const local =
+      process.env["MNS_DELIVERY"] === "http"
+        ? null
+        : await startLocalMesh({
+            port: Number(process.env["MESH_SIM_PORT"] ?? 3106),
+            dir: join(process.env["DATA_DIR"] ?? "./data", "mesh-simulator"),
+          });
     const mns = await startMnsSimulator({
       port: Number(process.env["MNS_SIM_PORT"] ?? 3104),
-      endpoint: `${PUBLIC_URL}/api/v1/events/mns`,
+      endpoint: local
+        ? `${local.mesh.url}/messageexchange/${local.mnsDelivery.from}/outbox`
+        : `${PUBLIC_URL}/api/v1/events/mns`,
       secret,
       pdsOrigin: pds.origin,
       log,
+      ...(local ? { mesh: local.mnsDelivery } : {}),
     });
     closers.push(() => mns.close());
     started.push("mns");
     env["MNS_SIGNING_SECRETS"] = secret;
-    log(`MNS simulator: publish change events from ${mns.origin}/_sim/`);
+    if (local) {
+      closers.push(() => local.mesh.close());
+      started.push("mesh");
+      Object.assign(env, local.serviceEnv, { MESH_POLL_SECONDS: "5" });
+      log(
+        `MESH simulator: ${local.mesh.url} (mailbox ${local.serviceEnv["MESH_MAILBOX_ID"]}, polled every 5 s)`,
+      );
+    }
+    log(
+      `MNS simulator: publish change events from ${mns.origin}/_sim/ (delivered over ${local ? "MESH" : "HTTP"})`,
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { type Audit, buildAudit } from "./composition/audit.composition.ts";
 import { buildEvents, type EventsModule, eventsSettingsOf } from "./composition/events.composition.ts";
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
 import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
+import { buildMesh, type MeshModule } from "./composition/mesh.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
 import { buildRefusals } from "./composition/refusals.composition.ts";
 import { registerRoutes } from "./composition/routes.composition.ts";
@@ -68,6 +69,8 @@ export interface BuiltApp {
   readonly patients: Patients;
   readonly launch: Launch;
   readonly changeEvents: EventsModule;
+  /** The MESH poller when MNS_DELIVERY is mesh. */
+  readonly mesh: MeshModule | null;
   readonly registry: Registry;
   /** Deletes records past their use; runs every ten minutes. */
   readonly housekeeping: Housekeeping;
@@ -178,6 +181,15 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     unauthenticated: refusals.tally,
   });
   subscribeEventMetrics(events, registry, () => changeEvents.counts(), clock);
+  const mesh = buildMesh({
+    config,
+    database,
+    intake: changeEvents.intake,
+    clock,
+    logger,
+    registry,
+    version: VERSION,
+  });
   if (config.seedDemoPatients) {
     const added = await patients.index.seedDemoPatients();
     if (added > 0)
@@ -270,6 +282,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   );
   housekeepingTimer.unref();
   changeEvents.start();
+  mesh?.start();
 
   return {
     app,
@@ -281,10 +294,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     patients,
     launch,
     changeEvents,
+    mesh,
     registry,
     housekeeping,
     async close() {
       clearInterval(housekeepingTimer);
+      await mesh?.stop();
       await changeEvents.stop();
       identity.watch.stop();
       await app.close();

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DeliveryLog } from "./delivery-log.ts";
 import type { PreparedEvent } from "./encoding.ts";
+import type { Transport } from "./mesh-transport.ts";
 import { SIGNATURE_HEADER, signatureHeader, unixSeconds } from "./signature.ts";
 
 export const CORRELATION_HEADER = "X-Correlation-ID";
@@ -20,6 +21,8 @@ export interface DeliverySettings {
   /** How long one attempt may take before it counts as failed. */
   attemptTimeoutMs: number;
   log: (line: string) => void;
+  /** Instead of POSTing to `endpoint`: e.g. into a MESH mailbox (mesh-transport.ts). */
+  transport?: Transport;
 }
 
 /** What one HTTP attempt is about, for the delivery log. */
@@ -113,6 +116,7 @@ export class Deliverer {
     headers: Record<string, string>,
   ): Promise<{ status: number | null; error?: string }> {
     const signal = AbortSignal.any([this.#shutdown, AbortSignal.timeout(this.#settings.attemptTimeoutMs)]);
+    if (this.#settings.transport) return this.#settings.transport(body, headers, signal);
     try {
       const response = await fetch(this.#settings.endpoint, { method: "POST", body, headers, signal });
       // Drain the answer so the connection goes back to the pool for the next delivery.

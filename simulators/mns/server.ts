@@ -11,6 +11,7 @@ import { registerControlPage } from "./control-page.ts";
 import { Deliverer } from "./delivery.ts";
 import { DeliveryLog } from "./delivery-log.ts";
 import { EventStore } from "./event-store.ts";
+import { type MeshDeliveryOptions, meshTransport } from "./mesh-transport.ts";
 import { PdsControl } from "./pds-control.ts";
 import { Publisher } from "./publisher.ts";
 import type { EventFormat } from "./signal.ts";
@@ -39,6 +40,8 @@ export interface MnsSimulatorOptions {
   attemptTimeoutMs?: number;
   /** Receives one line per delivery attempt and per control action; default discards them. */
   log?: (line: string) => void;
+  /** Deliver into this MESH mailbox instead of POSTing to `endpoint` (shown as where events go). */
+  mesh?: MeshDeliveryOptions;
 }
 
 export interface MnsSimulator {
@@ -64,6 +67,7 @@ function buildContext(options: MnsSimulatorOptions, shutdown: AbortSignal): MnsC
     retryDelayMs: positive("retryDelayMs", options.retryDelayMs ?? 500, 0),
     attemptTimeoutMs: positive("attemptTimeoutMs", options.attemptTimeoutMs ?? 10_000, 1),
     log,
+    ...(options.mesh ? { transport: meshTransport(options.mesh) } : {}),
   };
   const deliverer = new Deliverer(settings, deliveries, shutdown);
   const pds = new PdsControl(options.pdsOrigin);

@@ -18,6 +18,7 @@ export type SettingGroup =
   | "API clients"
   | "SMART on FHIR"
   | "Change events"
+  | "MESH"
   | "Audit"
   | "Security"
   | "Development";

@@ -10,6 +10,7 @@ import { auditSettings } from "./settings-audit.ts";
 import { cis2Settings } from "./settings-cis2.ts";
 import { eventsSettings } from "./settings-events.ts";
 import { launchSettings } from "./settings-launch.ts";
+import { meshSettings } from "./settings-mesh.ts";
 import { nationalSettings } from "./settings-national.ts";
 import { smartSettings } from "./settings-smart.ts";
 
@@ -187,6 +188,7 @@ export const settings = {
   ...launchSettings,
   ...smartSettings,
   ...eventsSettings,
+  ...meshSettings,
   ...auditSettings,
 
   cookieSecret: setting({

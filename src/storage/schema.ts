@@ -279,6 +279,14 @@ export interface ApiTokensTable {
 }
 
 /** Every table; the change-event inbox's tables are declared beside their repositories. */
+/** Named leases (migration 0015): work that runs on one instance at a time. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: number;
+  expires_at: number;
+}
+
 export interface DatabaseSchema extends EventsSchema {
   login_transactions: LoginTransactionsTable;
   sessions: SessionsTable;
@@ -304,4 +312,5 @@ export interface DatabaseSchema extends EventsSchema {
   audit_prunes: AuditPrunesTable;
   audit_prune_permits: AuditPrunePermitsTable;
   launch_intents: LaunchIntentsTable;
+  leases: LeasesTable;
 }

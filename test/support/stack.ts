@@ -15,6 +15,8 @@ import {
   smartEhrEntry,
 } from "../../simulators/epr/registration.ts";
 import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
+import { type LocalMesh, startLocalMesh } from "../../simulators/mesh/local-mesh.ts";
+import type { MeshSimulator } from "../../simulators/mesh/server.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
@@ -36,6 +38,8 @@ export interface Stack {
   readonly pds: PdsSimulator;
   readonly ncrs: NcrsSimulator;
   readonly mns: MnsSimulator;
+  /** Only with `mesh: true`: the MESH simulator MNS delivers into and the app polls. */
+  readonly mesh?: MeshSimulator;
   /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS and SMART_EHRS. */
   readonly epr?: EprSimulator;
   readonly built: BuiltApp;
@@ -52,6 +56,8 @@ export interface StackOptions {
   readonly tokenTimeoutDelayMs?: number;
   /** Start the EPR simulator too, handing over to this app and registered as an API client. */
   readonly epr?: boolean;
+  /** MNS delivers into a MESH simulator's mailbox, which the app polls (MNS_DELIVERY=mesh). */
+  readonly mesh?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -84,6 +90,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       cis2: { issuer: cis2.issuer },
     },
   });
+  const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
+  const mesh: LocalMesh | undefined = options.mesh
+    ? await startLocalMesh({ port: 0, dir: join(dataDir, "mesh") })
+    : undefined;
   const [ncrs, mns] = await Promise.all([
     startNcrsSimulator({ port: 0, cis2: { issuer: cis2.issuer, controlBaseUrl: cis2.baseUrl } }),
     startMnsSimulator({
@@ -92,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       secret: TEST_MNS_SECRET,
       pdsOrigin: pds.origin,
       retryDelayMs: 100,
+      ...(mesh ? { mesh: mesh.mnsDelivery } : {}),
     }),
   ]);
   const epr = options.epr
@@ -102,7 +113,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         formActionOrigins: [ncrs.origin, cis2.issuer],
       })
     : undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), "ncrs-stack-"));
   const database = await freshDatabaseUrl(options.dialect ?? "sqlite");
   const config = loadConfig({
     PORT: String(port),
@@ -127,6 +137,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DEV_SEED_DEMO_PATIENTS: "true",
     DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns",
     RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000",
+    ...(mesh
+      ? {
+          ...mesh.serviceEnv,
+          MESH_POLL_SECONDS: "1",
+          MESH_LEASE_SECONDS: "3",
+          DEV_SIMULATED_SERVICES: "cis2,pds,ncrs,mns,mesh",
+        }
+      : {}),
     ...options.env,
     ...(epr
       ? {
@@ -166,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pds,
     ncrs,
     mns,
+    ...(mesh ? { mesh: mesh.mesh } : {}),
     ...(epr ? { epr } : {}),
     built,
     logs,
@@ -176,6 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await pds.close();
       await ncrs.close();
       await mns.close();
+      await mesh?.mesh.close();
       await epr?.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

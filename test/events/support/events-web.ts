@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Cis2Simulator } from "../../../simulators/cis2/server.ts";
+import type { MeshSimulator } from "../../../simulators/mesh/server.ts";
 import type { MnsSimulator } from "../../../simulators/mns/server.ts";
 import type { PdsSimulator } from "../../../simulators/pds/server.ts";
 import type { EventsModule } from "../../../src/composition/events.composition.ts";
@@ -32,6 +33,8 @@ export interface EventsWeb {
   readonly cis2: Cis2Simulator;
   readonly pds: PdsSimulator;
   readonly mns: MnsSimulator;
+  /** With `mesh: true`: the MESH simulator between MNS and the app. */
+  readonly mesh?: MeshSimulator;
   /** POSTs to the MNS simulator's control API. */
   mnsControl(path: string, body?: unknown): Promise<Record<string, unknown>>;
   /** Sets (or clears) the PDS simulator's scenario for every request. */
@@ -42,11 +45,14 @@ export interface EventsWeb {
 export interface EventsWebOptions {
   /** `EVENTS_NOTIFY_ACTIVITY_CODES`: the roles that see live notifications (default: every clinical role). */
   readonly notifyActivityCodes?: readonly string[];
+  /** MNS delivers over MESH, which the app polls (the stack's `mesh` option). */
+  readonly mesh?: boolean;
 }
 
 export async function startEventsWeb(dialect: Dialect, options: EventsWebOptions = {}): Promise<EventsWeb> {
   const stack = await startStack({
     dialect,
+    ...(options.mesh ? { mesh: true } : {}),
     env: {
       EVENTS_RETRY_BASE_MS: "20",
       EVENTS_RETRY_MAX_MS: "100",
@@ -77,6 +83,7 @@ export async function startEventsWeb(dialect: Dialect, options: EventsWebOptions
     cis2: stack.cis2,
     pds: stack.pds,
     mns: stack.mns,
+    ...(stack.mesh ? { mesh: stack.mesh } : {}),
     async mnsControl(path, body = {}) {
       const response = await fetch(`${stack.mns.origin}/_sim/${path}`, {
         method: "POST",
