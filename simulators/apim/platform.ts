@@ -27,6 +27,8 @@ export interface ApimPlatform {
   listening(origin: string): string;
   /** What the API behind the platform makes of a bearer token. */
   checkAccessToken(token: string): "valid" | "expired" | "unknown";
+  /** The same, with the application the token was issued to (another API behind the platform, e.g. MNS). */
+  holderOf(token: string): { state: "valid" | "expired" | "unknown"; apiKey: string | null };
 }
 
 export function mountApimPlatform(
@@ -47,5 +49,6 @@ export function mountApimPlatform(
       return state.tokenUrl;
     },
     checkAccessToken: (token) => state.checkAccessToken(token, Date.now()),
+    holderOf: (token) => state.holderOf(token, Date.now()),
   };
 }
