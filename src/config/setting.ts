@@ -18,6 +18,8 @@ export type SettingGroup =
   | "API clients"
   | "SMART on FHIR"
   | "Change events"
+  | "MNS subscriptions"
+  | "Start-up doctor"
   | "Audit"
   | "Security"
   | "Development";

@@ -8,8 +8,10 @@ import { bool, httpUrl, list, nonNegativeInt, positiveInt, setting, trustProxy }
 import { apimSettings } from "./settings-apim.ts";
 import { auditSettings } from "./settings-audit.ts";
 import { cis2Settings } from "./settings-cis2.ts";
+import { doctorSettings } from "./settings-doctor.ts";
 import { eventsSettings } from "./settings-events.ts";
 import { launchSettings } from "./settings-launch.ts";
+import { mnsSettings } from "./settings-mns.ts";
 import { nationalSettings } from "./settings-national.ts";
 import { smartSettings } from "./settings-smart.ts";
 
@@ -187,6 +189,8 @@ export const settings = {
   ...launchSettings,
   ...smartSettings,
   ...eventsSettings,
+  ...mnsSettings,
+  ...doctorSettings,
   ...auditSettings,
 
   cookieSecret: setting({
