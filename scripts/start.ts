@@ -24,6 +24,13 @@ const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
 const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
 /** The service's application on the simulated API platform. */
 const APIM_API_KEY = "ncrs-connect-local-api-key";
+/** The MNS event types the simulated publishers have approved the service for. */
+const MNS_APPROVED_TYPES = [
+  "pds-record-change-2",
+  "pds-death-notification-2",
+  "pds-change-of-gp-2",
+  "nhs-number-change-2",
+];
 const wanted = new Set(
   (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,epr")
     .split(",")
@@ -109,10 +116,17 @@ if (wanted.has("pds")) {
       secret,
       pdsOrigin: pds.origin,
       log,
+      // MNS's subscription API behind the same simulated API platform as PDS, the app approved.
+      subscriptions: {
+        bearer: (token) => pds.platform?.holderOf(token) ?? { state: "unknown", apiKey: null },
+        approvals: [{ apiKey: APIM_API_KEY, eventTypes: MNS_APPROVED_TYPES }],
+      },
     });
     closers.push(() => mns.close());
     started.push("mns");
     env["MNS_SIGNING_SECRETS"] = secret;
+    env["MNS_API_BASE_URL"] = `${mns.origin}/multicast-notification-service`;
+    env["MNS_SUBSCRIPTION_MAILBOX_ID"] = "X26NCRSLOCAL";
     log(`MNS simulator: publish change events from ${mns.origin}/_sim/`);
   }
 }
