@@ -13,7 +13,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 const DIR = join(ROOT, "docs/assurance");
 
 /** Every `file.test.ts`: “title” in a checklist, with the titles that follow the file in one cell. */
-export function namedTests(markdown: string): { file: string; name: string }[] {
+function namedTests(markdown: string): { file: string; name: string }[] {
   const found: { file: string; name: string }[] = [];
   for (const cell of markdown.split("|")) {
     let file: string | null = null;
