@@ -27,6 +27,13 @@ const PUBLIC_URL = process.env["PUBLIC_URL"] ?? `http://localhost:${APP_PORT}`;
 const CLIENT_ID = "900000000001.ncrs-connect.local.apps";
 /** The service's application on the simulated API platform. */
 const APIM_API_KEY = "ncrs-connect-local-api-key";
+/** The MNS event types the simulated publishers have approved the service for. */
+const MNS_APPROVED_TYPES = [
+  "pds-record-change-2",
+  "pds-death-notification-2",
+  "pds-change-of-gp-2",
+  "nhs-number-change-2",
+];
 const wanted = new Set(
   (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,epr")
     .split(",")
@@ -129,6 +136,11 @@ if (wanted.has("pds")) {
       pdsOrigin: pds.origin,
       log,
       ...(local ? { mesh: local.mnsDelivery } : {}),
+      // MNS's subscription API behind the same simulated API platform as PDS, the app approved.
+      subscriptions: {
+        bearer: (token) => pds.platform?.holderOf(token) ?? { state: "unknown", apiKey: null },
+        approvals: [{ apiKey: APIM_API_KEY, eventTypes: MNS_APPROVED_TYPES }],
+      },
     });
     closers.push(() => mns.close());
     started.push("mns");
@@ -141,6 +153,9 @@ if (wanted.has("pds")) {
         `MESH simulator: ${local.mesh.url} (mailbox ${local.serviceEnv["MESH_MAILBOX_ID"]}, polled every 5 s)`,
       );
     }
+    env["MNS_API_BASE_URL"] = `${mns.origin}/multicast-notification-service`;
+    // Subscriptions name the mailbox the poller reads (the local MESH one), as they would in INT.
+    env["MNS_SUBSCRIPTION_MAILBOX_ID"] = local?.serviceEnv["MESH_MAILBOX_ID"] ?? "X26NCRSLOCAL";
     log(
       `MNS simulator: publish change events from ${mns.origin}/_sim/ (delivered over ${local ? "MESH" : "HTTP"})`,
     );

@@ -16,6 +16,10 @@
  *   api-client secret
  *                    a new client secret for a point-of-care system, and the SHA-256 that goes in
  *                    API_CLIENTS (give the secret to the system; configure only the hash)
+ *   mns subscriptions list|create|delete
+ *                    this application's MNS subscriptions (see src/national/mns/subscriptions.cli.ts)
+ *   doctor           checks every configured national service, one line each with the fix;
+ *                    exits 1 when one fails (src/composition/doctor.composition.ts)
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -24,7 +28,9 @@ import { join } from "node:path";
 import type { JSONWebKeySet } from "jose";
 import { verifyTrail } from "./audit/trail-verifier.ts";
 import { buildAudit } from "./composition/audit.composition.ts";
+import { doctorChecks } from "./composition/doctor.composition.ts";
 import { buildEventAdmin } from "./composition/events.composition.ts";
+import { buildMnsSubscriptions } from "./composition/mns.composition.ts";
 import { SMART_KEY_STORE } from "./composition/smart.composition.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { settings } from "./config/settings.ts";
@@ -32,6 +38,8 @@ import { createEventBus, type DomainEvents } from "./domain-events.ts";
 import { EVENTS_USAGE, runEventsCommand } from "./events/events.cli.ts";
 import { ASSERTION_ALG } from "./national/apim/client-assertion.ts";
 import { PLATFORM_KEY_STORE } from "./national/apim/signing-keys.ts";
+import { MNS_USAGE, runMnsCommand } from "./national/mns/subscriptions.cli.ts";
+import { formatReport, runDoctor } from "./ops/doctor/doctor.ts";
 import { systemClock } from "./platform/clock.ts";
 import { KeyStore } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
@@ -43,8 +51,9 @@ import { openDatabase } from "./storage/database.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
 
 const USAGE = [
-  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|apim-client|smart-client] | audit verify [--keys jwks.json] | api-client secret",
+  "usage: npm run cli -- keys <list|stage|activate|retire> [cis2-client|apim-client|smart-client] | audit verify [--keys jwks.json] | api-client secret | doctor",
   EVENTS_USAGE,
+  MNS_USAGE,
 ].join("\n");
 
 function dataDir(): string {
@@ -124,6 +133,22 @@ async function events(args: readonly string[]): Promise<string> {
   }
 }
 
+/** This application's MNS subscriptions, with the service's configuration and platform key. */
+async function mns(args: readonly string[]): Promise<string> {
+  const config = loadConfig(process.env);
+  const built = await buildMnsSubscriptions(config, join(config.dataDir, "keys"), systemClock);
+  if (!built) throw new Error("MNS_API_BASE_URL: not set, so there are no MNS subscriptions to manage");
+  return runMnsCommand(built, args);
+}
+
+/** Every configured national service checked; exit status 1 when a check fails. */
+async function doctor(): Promise<string> {
+  const config = loadConfig(process.env);
+  const report = await runDoctor(await doctorChecks(config, join(config.dataDir, "keys"), systemClock));
+  if (!report.ok) process.exitCode = 1;
+  return formatReport(report);
+}
+
 /** A new API client secret and the hash to configure. */
 function apiClientSecret(): string {
   const secret = randomToken();
@@ -184,6 +209,8 @@ async function run(args: readonly string[]): Promise<string> {
   if (area === "audit" && command === "verify") return auditVerify(rest);
   if (area === "events") return events(args.slice(1));
   if (area === "api-client" && command === "secret") return apiClientSecret();
+  if (area === "mns") return mns(args.slice(1));
+  if (area === "doctor" && command === undefined) return doctor();
   throw new Error(USAGE);
 }
 

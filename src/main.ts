@@ -2,7 +2,10 @@
  * The process entry point: the only file that reads process.env, listens and handles signals.
  */
 import { buildApp } from "./app.ts";
+import { runDoctorAtStart } from "./composition/doctor.composition.ts";
 import { ConfigError, loadConfig, unsafeSwitchesOn } from "./config/load-config.ts";
+import { doctorRunsAtStart } from "./config/settings-doctor.ts";
+import { systemClock } from "./platform/clock.ts";
 import { createLogger } from "./platform/logger.ts";
 
 async function main(): Promise<void> {
@@ -34,6 +37,11 @@ async function main(): Promise<void> {
   if (config.simulatedServices.length > 0)
     logger.warn(`Simulated national services: ${config.simulatedServices.join(", ")}`);
   for (const item of unsafe) logger.warn(`Unsafe development switch on: ${item}`);
+  // Misconfiguration shows in the log at start, not at a clinician's first click; never blocks serving.
+  if (doctorRunsAtStart(config))
+    void runDoctorAtStart({ config, logger, registry: built.registry, clock: systemClock }).catch((error) =>
+      logger.error({ err: error }, "doctor: could not run"),
+    );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -97,6 +97,12 @@ export class PlatformState {
     return this.#tokens.get(token)?.user ?? null;
   }
 
+  /** Which application holds this bearer token, and whether an API accepts it now. */
+  holderOf(token: string, now: number): { state: "valid" | "expired" | "unknown"; apiKey: string | null } {
+    const state = this.checkAccessToken(token, now);
+    return { state, apiKey: state === "unknown" ? null : (this.#tokens.get(token)?.apiKey ?? null) };
+  }
+
   /** Every access token issued so far expires now. */
   expireTokens(now: number): number {
     for (const issued of this.#tokens.values()) issued.expiresAt = Math.min(issued.expiresAt, now);

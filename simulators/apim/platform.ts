@@ -29,6 +29,8 @@ export interface ApimPlatform {
   checkAccessToken(token: string): "valid" | "expired" | "unknown";
   /** The CIS2 user behind a user-restricted token (a token exchange); null otherwise. */
   userOf(token: string): string | null;
+  /** The same, with the application the token was issued to (another API behind the platform, e.g. MNS). */
+  holderOf(token: string): { state: "valid" | "expired" | "unknown"; apiKey: string | null };
 }
 
 export function mountApimPlatform(
@@ -50,5 +52,6 @@ export function mountApimPlatform(
     },
     checkAccessToken: (token) => state.checkAccessToken(token, Date.now()),
     userOf: (token) => state.userOf(token),
+    holderOf: (token) => state.holderOf(token, Date.now()),
   };
 }

@@ -16,6 +16,7 @@ import { PdsControl } from "./pds-control.ts";
 import { Publisher } from "./publisher.ts";
 import type { EventFormat } from "./signal.ts";
 import type { MnsContext } from "./simulator-context.ts";
+import { mountSubscriptionApi, type SubscriptionsOption } from "./subscriptions/subscription-api.ts";
 
 export interface MnsSimulatorOptions {
   /** TCP port; 0 picks a free one. */
@@ -42,6 +43,8 @@ export interface MnsSimulatorOptions {
   log?: (line: string) => void;
   /** Deliver into this MESH mailbox instead of POSTing to `endpoint` (shown as where events go). */
   mesh?: MeshDeliveryOptions;
+  /** Serve the subscription API behind the API platform whose tokens `bearer` checks (subscriptions/README.md). */
+  subscriptions?: SubscriptionsOption;
 }
 
 export interface MnsSimulator {
@@ -105,11 +108,13 @@ export async function startMnsSimulator(options: MnsSimulatorOptions): Promise<M
   const context = buildContext(options, shutdown.signal);
   const app = Fastify({ logger: false });
   registerRoutes(app, context, options);
+  let origin = "";
+  if (options.subscriptions) mountSubscriptionApi(app, options.subscriptions, context.log, () => origin);
   const host = options.host ?? "127.0.0.1";
   await app.listen({ port: options.port, host });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
-  const origin = `http://${urlHost(host)}:${port}`;
+  origin = `http://${urlHost(host)}:${port}`;
   context.log(
     `MNS simulator listening on ${origin} (control page ${origin}/_sim/), delivering to ${options.endpoint}`,
   );

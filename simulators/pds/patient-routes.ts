@@ -4,6 +4,7 @@
  * request ids, count, rate-limit, check headers); the handlers then apply scenarios and answer.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { registerCapabilityStatement } from "./capability-statement.ts";
 import { type FhirResponse, respond, sendFhir, spineError } from "./fhir-reply.ts";
 import { tooManyMatchesOutcome } from "./operation-outcome.ts";
 import {
@@ -125,6 +126,7 @@ export function registerPatientRoutes(app: FastifyInstance, state: SimulatorStat
   const plugin = async (api: FastifyInstance) => {
     api.addHook("onRequest", (request, reply) => gateway(state, request, reply));
     api.addHook("onResponse", async (request, reply) => logRequest(state, request, reply.statusCode));
+    registerCapabilityStatement(api);
 
     api.get<{ Params: { id: string } }>("/Patient/:id", async (request, reply) => {
       const nhsNumber = request.params.id;

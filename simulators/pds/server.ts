@@ -4,7 +4,7 @@
  * catalogue of failure scenarios, and a `/_sim/` control API for tests.
  */
 import Fastify from "fastify";
-import { type ApimPlatformOptions, mountApimPlatform } from "../apim/platform.ts";
+import { type ApimPlatform, type ApimPlatformOptions, mountApimPlatform } from "../apim/platform.ts";
 import { registerControlApi } from "./control-api.ts";
 import { loadErrorTemplates, loadInitialData } from "./fixtures.ts";
 import { createSpineErrors } from "./operation-outcome.ts";
@@ -43,6 +43,8 @@ export interface PdsSimulator {
   origin: string;
   /** With `platform`: the exact token URL, e.g. `http://127.0.0.1:3102/oauth2/token`. */
   tokenUrl?: string;
+  /** With `platform`: the platform itself, so another simulated API behind it (MNS) can check its tokens. */
+  platform?: ApimPlatform;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
     baseUrl: `${origin}${BASE_PATH}`,
     origin,
     ...(tokenUrl ? { tokenUrl } : {}),
+    ...(platform ? { platform } : {}),
     async close() {
       state.shutdown.abort();
       await app.close();

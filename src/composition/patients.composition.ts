@@ -6,10 +6,6 @@ import type { Config } from "../config/load-config.ts";
 import { pdsAuthMode } from "../config/settings-apim.ts";
 import type { Events } from "../domain-events.ts";
 import { type AccessTokenSource, noAccessToken, staticAccessToken } from "../national/apim/access-token.ts";
-import { applicationTokens, userTokens } from "../national/apim/platform-tokens.ts";
-import { openPlatformSigningKeys } from "../national/apim/signing-keys.ts";
-import { TokenCache } from "../national/apim/token-cache.ts";
-import { TokenEndpoint } from "../national/apim/token-endpoint.ts";
 import { PdsClient } from "../national/pds/pds-client.ts";
 import type { DemographicsService, ReadingUser } from "../patients/national-patient.ts";
 import { PatientContextService } from "../patients/patient-context.service.ts";
@@ -24,6 +20,7 @@ import { SqlHandoverRequestRepository } from "../storage/handover-request.reposi
 import { SqlPatientRepository } from "../storage/patient.repository.ts";
 import { SqlPatientContextRepository, SqlPdsCheckRepository } from "../storage/patient-context.repository.ts";
 import { SqlSystemIdentifierRepository } from "../storage/patient-identifier.repository.ts";
+import { platformAccess } from "./apim.composition.ts";
 
 export interface Patients {
   readonly demographics: DemographicsService;
@@ -51,31 +48,18 @@ async function pdsTokens(
   idTokenOf: (sessionId: string) => Promise<string | null>,
 ): Promise<PdsTokens> {
   const mode = pdsAuthMode(config);
-  if (mode === "none") return { source: noAccessToken, published: null };
-  if (mode === "static") return { source: staticAccessToken(config.pdsAccessToken ?? ""), published: null };
-  if (!config.apimTokenUrl || !config.apimApiKey)
-    throw new Error(`PDS_AUTH=${mode} needs APIM_TOKEN_URL and APIM_API_KEY`);
-  const keys = await openPlatformSigningKeys({
-    keysDir,
-    keyBits: config.apimKeyBits,
-    privateKeyPath: config.apimPrivateKeyPath,
-    keyId: config.apimKeyId,
-  });
-  const endpoint = new TokenEndpoint({
-    tokenUrl: config.apimTokenUrl,
-    apiKey: config.apimApiKey,
-    signingKey: keys.signingKey,
-    assertionSeconds: config.apimAssertionSeconds,
-    timeoutMs: config.apimTimeoutMs,
-    clock,
-  });
-  const cache = new TokenCache({ marginSeconds: config.apimRenewMarginSeconds, clock });
-  const source = applicationTokens({ endpoint, cache });
-  if (mode === "application") return { source, published: keys.published };
+  if (mode === "none" || mode === "static") {
+    const source = mode === "none" ? noAccessToken : staticAccessToken(config.pdsAccessToken ?? "");
+    // MNS subscriptions are managed with our platform key whatever PDS uses: keep it published.
+    const forMns = config.mnsApiBaseUrl ? await platformAccess(config, keysDir, clock) : null;
+    return { source, published: forMns?.published ?? null };
+  }
+  const access = await platformAccess(config, keysDir, clock);
+  if (!access) throw new Error(`PDS_AUTH=${mode} needs APIM_TOKEN_URL and APIM_API_KEY`);
+  if (mode === "application") return { source: access.source, published: access.published };
   // User-restricted: a user's reads go as them; the service's own reads (change events) as itself.
-  const userTokensFor = (user: ReadingUser) =>
-    userTokens({ endpoint, cache }, { userId: user.userId, idToken: () => idTokenOf(user.sessionId) });
-  return { source, userTokens: userTokensFor, published: keys.published };
+  const userTokensFor = (user: ReadingUser) => access.forUser(user.userId, () => idTokenOf(user.sessionId));
+  return { source: access.source, userTokens: userTokensFor, published: access.published };
 }
 
 export async function buildPatients(deps: {

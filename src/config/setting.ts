@@ -19,6 +19,8 @@ export type SettingGroup =
   | "SMART on FHIR"
   | "Change events"
   | "MESH"
+  | "MNS subscriptions"
+  | "Start-up doctor"
   | "Audit"
   | "Security"
   | "Development";

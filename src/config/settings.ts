@@ -8,9 +8,11 @@ import { bool, httpUrl, list, nonNegativeInt, positiveInt, setting, trustProxy }
 import { apimSettings } from "./settings-apim.ts";
 import { auditSettings } from "./settings-audit.ts";
 import { cis2Settings } from "./settings-cis2.ts";
+import { doctorSettings } from "./settings-doctor.ts";
 import { eventsSettings } from "./settings-events.ts";
 import { launchSettings } from "./settings-launch.ts";
 import { meshSettings } from "./settings-mesh.ts";
+import { mnsSettings } from "./settings-mns.ts";
 import { nationalSettings } from "./settings-national.ts";
 import { smartSettings } from "./settings-smart.ts";
 
@@ -189,6 +191,8 @@ export const settings = {
   ...smartSettings,
   ...eventsSettings,
   ...meshSettings,
+  ...mnsSettings,
+  ...doctorSettings,
   ...auditSettings,
 
   cookieSecret: setting({
