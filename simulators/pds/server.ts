@@ -43,6 +43,8 @@ export interface PdsSimulator {
   origin: string;
   /** With `platform`: the exact token URL, e.g. `http://127.0.0.1:3102/oauth2/token`. */
   tokenUrl?: string;
+  /** With `platform`: what the platform makes of a bearer token, for other APIs behind it (NRL). */
+  checkAccessToken?: (token: string) => "valid" | "expired" | "unknown";
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
     baseUrl: `${origin}${BASE_PATH}`,
     origin,
     ...(tokenUrl ? { tokenUrl } : {}),
+    ...(platform ? { checkAccessToken: platform.checkAccessToken } : {}),
     async close() {
       state.shutdown.abort();
       await app.close();
