@@ -11,6 +11,7 @@ import { buildEvents, type EventsModule, eventsSettingsOf } from "./composition/
 import { buildIdentity, type Identity } from "./composition/identity.composition.ts";
 import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
+import { buildRecords, type RecordsModule } from "./composition/records.composition.ts";
 import { buildRefusals } from "./composition/refusals.composition.ts";
 import { registerRoutes } from "./composition/routes.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
@@ -68,6 +69,8 @@ export interface BuiltApp {
   readonly patients: Patients;
   readonly launch: Launch;
   readonly changeEvents: EventsModule;
+  /** Records held elsewhere (NRL); null when NRL_BASE_URL is unset. */
+  readonly records: RecordsModule | null;
   readonly registry: Registry;
   /** Deletes records past their use; runs every ten minutes. */
   readonly housekeeping: Housekeeping;
@@ -173,6 +176,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     unauthenticated: refusals.tally,
   });
   subscribeEventMetrics(events, registry, () => changeEvents.counts(), clock);
+  const records = await buildRecords({
+    config,
+    keysDir,
+    database,
+    events,
+    clock,
+    onBackgroundFailure: (error) => logger.warn({ err: error }, "NRL search failed after the page was sent"),
+  });
   if (config.seedDemoPatients) {
     const added = await patients.index.seedDemoPatients();
     if (added > 0)
@@ -246,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     auditSearchTokens: new SealedTokens(cookieSecret, "audit-search"),
     contextTokens: new ContextTokens(new SealedTokens(cookieSecret, "patient-context")),
     embedOpenTokens: new SealedTokens(cookieSecret, "embed-open"),
+    records,
   });
 
   const housekeeping = new Housekeeping({
@@ -276,6 +288,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     patients,
     launch,
     changeEvents,
+    records,
     registry,
     housekeeping,
     async close() {

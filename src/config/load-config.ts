@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { describeTemplateProblem, parseLaunchTemplate } from "../launch/launch-template.ts";
 import { type Settings, settings } from "./settings.ts";
 import { apimProblems } from "./settings-apim.ts";
+import { nrlProblems } from "./settings-nrl.ts";
 
 type Parsed = { readonly [K in keyof Settings]: z.output<Settings[K]["schema"]> };
 
@@ -66,6 +67,7 @@ function crossChecks(c: Config): string[] {
     problems.push("PDS_BASE_URL: an http URL needs DEV_ALLOW_HTTP=true (local simulator only)");
   }
   problems.push(...apimProblems(c));
+  problems.push(...nrlProblems(c));
   const template = parseLaunchTemplate(c.ncrsLaunchTemplate, c.allowInsecureHttp);
   if (!template.ok) problems.push(`NCRS_LAUNCH_TEMPLATE: ${describeTemplateProblem(template.problem)}`);
   if (c.eventsIntakeCheckpointMs >= c.eventsReportGraceMs) {

@@ -11,6 +11,7 @@ import { cis2Settings } from "./settings-cis2.ts";
 import { eventsSettings } from "./settings-events.ts";
 import { launchSettings } from "./settings-launch.ts";
 import { nationalSettings } from "./settings-national.ts";
+import { nrlSettings } from "./settings-nrl.ts";
 import { smartSettings } from "./settings-smart.ts";
 
 export type { Setting, SettingGroup } from "./setting.ts";
@@ -184,6 +185,7 @@ export const settings = {
   }),
   ...nationalSettings,
   ...apimSettings,
+  ...nrlSettings,
   ...launchSettings,
   ...smartSettings,
   ...eventsSettings,

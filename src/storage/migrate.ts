@@ -18,6 +18,7 @@ import * as nhsNumbersAtRest from "./migrations/0011-nhs-numbers-at-rest.ts";
 import * as patientHandover from "./migrations/0012-patient-handover.ts";
 import * as contextLaunch from "./migrations/0013-context-launch.ts";
 import * as smartLaunch from "./migrations/0014-smart-launch.ts";
+import * as recordsElsewhere from "./migrations/0016-records-elsewhere.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0012-patient-handover": patientHandover,
   "0013-context-launch": contextLaunch,
   "0014-smart-launch": smartLaunch,
+  "0016-records-elsewhere": recordsElsewhere,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

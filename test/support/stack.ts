@@ -17,6 +17,7 @@ import {
 import { type EprSimulator, startEprSimulator } from "../../simulators/epr/server.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
+import { type NrlSimulator, startNrlSimulator } from "../../simulators/nrl/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { type BuiltApp, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
@@ -36,6 +37,8 @@ export interface Stack {
   readonly pds: PdsSimulator;
   readonly ncrs: NcrsSimulator;
   readonly mns: MnsSimulator;
+  /** NRL behind the same API platform as PDS (its tokens are the platform's). */
+  readonly nrl: NrlSimulator;
   /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS and SMART_EHRS. */
   readonly epr?: EprSimulator;
   readonly built: BuiltApp;
@@ -91,6 +94,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       retryDelayMs: 100,
     }),
   ]);
+  const nrl = await startNrlSimulator({
+    port: 0,
+    slowDelayMs: 2000,
+    ...(pds.checkAccessToken ? { checkAccessToken: pds.checkAccessToken } : {}),
+  });
   const epr = options.epr
     ? await startEprSimulator({
         port: 0,
@@ -117,6 +125,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     APIM_API_KEY: TEST_APIM_API_KEY,
     NCRS_LAUNCH_TEMPLATE: ncrs.launchTemplate,
     MNS_SIGNING_SECRETS: TEST_MNS_SECRET,
+    NRL_BASE_URL: nrl.baseUrl,
+    NRL_TIMEOUT_MS: "1000",
     EVENTS_WORKER_POLL_MS: "50",
     EVENTS_NOTIFY_POLL_MS: "100",
     DEV_ALLOW_HTTP: "true",
@@ -162,6 +172,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pds,
     ncrs,
     mns,
+    nrl,
     ...(epr ? { epr } : {}),
     built,
     logs,
@@ -172,6 +183,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await pds.close();
       await ncrs.close();
       await mns.close();
+      await nrl.close();
       await epr?.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
