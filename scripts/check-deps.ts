@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const DOMAINS = ["identity", "patients", "launch", "audit", "events", "api-access"];
+const DOMAINS = ["identity", "patients", "launch", "audit", "events", "api-access", "records"];
 const DOMAIN_FORBIDDEN_PACKAGES = [
   /^fastify$/,
   /^@fastify\//,

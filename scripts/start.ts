@@ -20,6 +20,7 @@ import { startEprSimulator } from "../simulators/epr/server.ts";
 import { startLocalMesh } from "../simulators/mesh/local-mesh.ts";
 import { startMnsSimulator } from "../simulators/mns/server.ts";
 import { startNcrsSimulator } from "../simulators/ncrs/server.ts";
+import { startNrlSimulator } from "../simulators/nrl/server.ts";
 import { startPdsSimulator } from "../simulators/pds/server.ts";
 
 const APP_PORT = Number(process.env["PORT"] ?? 3000);
@@ -35,7 +36,7 @@ const MNS_APPROVED_TYPES = [
   "nhs-number-change-2",
 ];
 const wanted = new Set(
-  (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,epr")
+  (process.env["SIMULATORS"] ?? "cis2,pds,ncrs,mns,nrl,epr")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s && s !== "none"),
@@ -113,6 +114,19 @@ if (wanted.has("pds")) {
   log(
     `PDS simulator: ${pds.baseUrl} (API platform token endpoint ${pds.tokenUrl}; control at ${pds.origin}/_sim/apim/)`,
   );
+
+  if (wanted.has("nrl")) {
+    // NRL behind the same simulated API platform: it accepts the platform's tokens.
+    const nrl = await startNrlSimulator({
+      port: Number(process.env["NRL_SIM_PORT"] ?? 3106),
+      log,
+      ...(pds.checkAccessToken ? { checkAccessToken: pds.checkAccessToken } : {}),
+    });
+    closers.push(() => nrl.close());
+    started.push("nrl");
+    Object.assign(env, { NRL_BASE_URL: nrl.baseUrl, NRL_AUTH: "application" });
+    log(`NRL simulator: ${nrl.baseUrl} (add or remove pointers at ${nrl.origin}/_sim/)`);
+  }
 
   if (wanted.has("mns")) {
     // One secret per run, shared by the simulator and the app only through this process.

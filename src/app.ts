@@ -12,6 +12,7 @@ import { buildIdentity, type Identity } from "./composition/identity.composition
 import { buildLaunch, type Launch } from "./composition/launch.composition.ts";
 import { buildMesh, type MeshModule } from "./composition/mesh.composition.ts";
 import { buildPatients, type Patients } from "./composition/patients.composition.ts";
+import { buildRecords, type RecordsModule } from "./composition/records.composition.ts";
 import { buildRefusals } from "./composition/refusals.composition.ts";
 import { registerRoutes } from "./composition/routes.composition.ts";
 import { type Config, unsafeSwitchesOn } from "./config/load-config.ts";
@@ -71,6 +72,8 @@ export interface BuiltApp {
   readonly changeEvents: EventsModule;
   /** The MESH poller when MNS_DELIVERY is mesh. */
   readonly mesh: MeshModule | null;
+  /** Records held elsewhere (NRL); null when NRL_BASE_URL is unset. */
+  readonly records: RecordsModule | null;
   readonly registry: Registry;
   /** Deletes records past their use; runs every ten minutes. */
   readonly housekeeping: Housekeeping;
@@ -190,6 +193,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     registry,
     version: VERSION,
   });
+  const records = await buildRecords({
+    config,
+    keysDir,
+    database,
+    events,
+    clock,
+    onBackgroundFailure: (error) => logger.warn({ err: error }, "NRL search failed after the page was sent"),
+  });
   if (config.seedDemoPatients) {
     const added = await patients.index.seedDemoPatients();
     if (added > 0)
@@ -263,6 +274,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     auditSearchTokens: new SealedTokens(cookieSecret, "audit-search"),
     contextTokens: new ContextTokens(new SealedTokens(cookieSecret, "patient-context")),
     embedOpenTokens: new SealedTokens(cookieSecret, "embed-open"),
+    records,
   });
 
   const housekeeping = new Housekeeping({
@@ -295,6 +307,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     launch,
     changeEvents,
     mesh,
+    records,
     registry,
     housekeeping,
     async close() {

@@ -32,13 +32,14 @@ import type {
 } from "./patients/patients.events.ts";
 import { DomainEventBus } from "./platform/domain-event-bus.ts";
 import type { TalliedRefusals } from "./platform/refusal-tally.ts";
+import { RECORDS_DOMAIN_EVENT_NAMES, type RecordsDomainEvents } from "./records/records.events.ts";
 
 /** One period's count of refusals nobody can be named for (see src/platform/refusal-tally.ts). */
 export interface RefusalsTallied extends TalliedRefusals {
   readonly correlationId: string;
 }
 
-export interface DomainEvents extends EventsDomainEvents {
+export interface DomainEvents extends EventsDomainEvents, RecordsDomainEvents {
   "sign_in.started": SignInStarted;
   "sign_in.failed": SignInFailed;
   "session.started": SessionStarted;
@@ -91,6 +92,7 @@ export const DOMAIN_EVENT_NAMES: readonly DomainEventName[] = [
   "audit.pruned",
   "refusals.tallied",
   ...EVENTS_DOMAIN_EVENT_NAMES,
+  ...RECORDS_DOMAIN_EVENT_NAMES,
 ];
 
 export type Events = DomainEventBus<DomainEvents>;

@@ -45,6 +45,8 @@ export interface PdsSimulator {
   tokenUrl?: string;
   /** With `platform`: the platform itself, so another simulated API behind it (MNS) can check its tokens. */
   platform?: ApimPlatform;
+  /** With `platform`: what the platform makes of a bearer token, for other APIs behind it (NRL). */
+  checkAccessToken?: (token: string) => "valid" | "expired" | "unknown";
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startPdsSimulator(options: PdsSimulatorOptions): Promise<P
     origin,
     ...(tokenUrl ? { tokenUrl } : {}),
     ...(platform ? { platform } : {}),
+    ...(platform ? { checkAccessToken: platform.checkAccessToken } : {}),
     async close() {
       state.shutdown.abort();
       await app.close();

@@ -229,6 +229,36 @@ const EXAMPLES: { readonly [K in DomainEventName]: DomainEvents[K] } = {
     archive: "a.gz",
     archiveSha256: "ab12",
   },
+  "nrl.searched": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: "9991000054" as never,
+    odsCode: "RX1",
+    method: "POST",
+    outcome: "nrl.unavailable",
+    status: 503,
+    pointers: 0,
+    refused: 0,
+    durationMs: 12,
+    reason: "page",
+  },
+  "nrl.new_document_shown": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: "9991000054" as never,
+    pointerIds: "RX4-1",
+    types: "736253002",
+    scope: "user",
+  },
+  "nrl.new_document_dismissed": {
+    ...actor,
+    correlationId: "c",
+    patientId: "p",
+    nhsNumber: "9991000054" as never,
+    dismissed: 1,
+  },
 };
 
 describe("the event → audit record mapping", () => {

@@ -21,6 +21,7 @@ import type { AuditedAction } from "./audit.events.ts";
 import { EVENTS_AUDIT_MAPPINGS } from "./audit-events-inbox.mapping.ts";
 import { isOutcomeCode, type OutcomeCode } from "./audit-outcomes.ts";
 import { type AuditEntry, AuditRecordError, type DetailValue } from "./audit-record.ts";
+import { RECORDS_AUDIT_MAPPINGS } from "./audit-records.mapping.ts";
 
 /** What a row of the table gives; `type` is the event name and unset fields are null. */
 export type Mapped = Partial<Omit<AuditEntry, "type" | "outcome" | "correlationId" | "details">> & {
@@ -278,6 +279,7 @@ export const AUDIT_MAPPINGS: AuditMappings = {
     details: (e) => launchDetails(e),
   }),
   ...EVENTS_AUDIT_MAPPINGS,
+  ...RECORDS_AUDIT_MAPPINGS,
   "audit.searched": (e) => ({
     ...actor(e),
     outcome: "success",

@@ -51,6 +51,16 @@ export const OUTCOME_GROUPS: readonly OutcomeGroup[] = [
     ],
   },
   {
+    heading: "Records held elsewhere (NRL)",
+    codes: [
+      "nrl.searched",
+      "nrl.none_for_organisation",
+      "nrl.search_failed",
+      "nrl.new_document_shown",
+      "nrl.new_document_dismissed",
+    ],
+  },
+  {
     heading: "Launches into NCRS",
     codes: [
       "requested",

@@ -68,6 +68,19 @@ export const OUTCOMES = {
     "An action was asked for; its checks and outcome follow under the same correlation ID. Launches were recorded so until each launch became one record of its attempt, checks and outcome.",
   ),
   launched: success("NCRS was opened for the patient (the audited redirect was sent)."),
+  "nrl.searched": success(
+    "NRL was searched for the patient's pointers and answered with a list (possibly empty).",
+  ),
+  "nrl.none_for_organisation": success(
+    "NRL was searched and answered that the requesting organisation's ODS code has no pointers for this application (not an outage).",
+  ),
+  "nrl.search_failed": failure(
+    "NRL was searched but did not answer usefully (unavailable, slow, refused); the record's details give the error's code.",
+  ),
+  "nrl.new_document_shown": success(
+    'The user was shown "New document available": NRL holds pointers this user (or organisation) had not seen for the patient.',
+  ),
+  "nrl.new_document_dismissed": success('The user dismissed "New document available" for the patient.'),
   "browser.opened": success(
     "The NCRS tab reached NCRS Connect; the browser could not watch NCRS's answer (a reused NCRS tab).",
   ),

@@ -34,6 +34,7 @@ import { notificationRoutes } from "../web/routes/notifications.routes.ts";
 import { oauthRoutes } from "../web/routes/oauth.routes.ts";
 import { patientContextRoutes } from "../web/routes/patient-contexts.routes.ts";
 import { patientRoutes } from "../web/routes/patients.routes.ts";
+import { recordsElsewhereRoutes } from "../web/routes/records-elsewhere.routes.ts";
 import { sessionRoutes } from "../web/routes/session.routes.ts";
 import { smartLaunchRoutes } from "../web/routes/smart-launch.routes.ts";
 import { startRoutes } from "../web/routes/start.routes.ts";
@@ -45,6 +46,7 @@ import type { EventsModule } from "./events.composition.ts";
 import type { Identity } from "./identity.composition.ts";
 import type { Launch } from "./launch.composition.ts";
 import type { Patients } from "./patients.composition.ts";
+import type { RecordsModule } from "./records.composition.ts";
 
 const GUIDES_DIR = fileURLToPath(new URL("../../docs/guides", import.meta.url));
 
@@ -73,6 +75,8 @@ export interface RouteDeps {
   /** How CIS2 and PDS are doing, from the calls made anyway. */
   readonly upstream: UpstreamHealth;
   readonly database: Database;
+  /** Records held elsewhere (NRL); null when NRL is not configured. */
+  readonly records?: RecordsModule | null;
 }
 
 /** A limit per client address on refusals of requests nobody is signed in for, on one channel. */
@@ -126,7 +130,15 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     launch: launch.panel,
     searchTokens: deps.searchTokens,
     sameUser,
+    ...(deps.records
+      ? { records: { service: deps.records.service, pageWaitMs: deps.records.pageWaitMs } }
+      : {}),
   });
+  if (deps.records)
+    await app.register(recordsElsewhereRoutes, {
+      service: deps.records.service,
+      contexts: patients.contexts,
+    });
   await app.register(launchRoutes, {
     launches: launch.launches,
     anonymous: anonymousLimit(deps, "launch"),
@@ -200,6 +212,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     rolePolicy: identity.rolePolicy,
     policy: changeEvents.policy,
     heartbeatMs: config.eventsNotifyHeartbeatMs,
+    ...(deps.records ? { records: { hub: deps.records.hub, service: deps.records.service } } : {}),
   });
   await app.register(auditRoutes, {
     search: audit.search,

@@ -9,6 +9,7 @@ import { type Settings, settings } from "./settings.ts";
 import { apimProblems } from "./settings-apim.ts";
 import { meshProblems } from "./settings-mesh.ts";
 import { mnsProblems } from "./settings-mns.ts";
+import { nrlProblems } from "./settings-nrl.ts";
 
 type Parsed = { readonly [K in keyof Settings]: z.output<Settings[K]["schema"]> };
 
@@ -70,6 +71,7 @@ function crossChecks(c: Config): string[] {
   problems.push(...apimProblems(c));
   problems.push(...meshProblems(c));
   problems.push(...mnsProblems(c));
+  problems.push(...nrlProblems(c));
   const template = parseLaunchTemplate(c.ncrsLaunchTemplate, c.allowInsecureHttp);
   if (!template.ok) problems.push(`NCRS_LAUNCH_TEMPLATE: ${describeTemplateProblem(template.problem)}`);
   if (c.eventsIntakeCheckpointMs >= c.eventsReportGraceMs) {

@@ -13,6 +13,7 @@ export type SettingGroup =
   | "Sessions"
   | "PDS"
   | "NHS API platform"
+  | "NRL"
   | "Patients"
   | "NCRS launch"
   | "API clients"

@@ -14,6 +14,7 @@ import { launchSettings } from "./settings-launch.ts";
 import { meshSettings } from "./settings-mesh.ts";
 import { mnsSettings } from "./settings-mns.ts";
 import { nationalSettings } from "./settings-national.ts";
+import { nrlSettings } from "./settings-nrl.ts";
 import { smartSettings } from "./settings-smart.ts";
 
 export type { Setting, SettingGroup } from "./setting.ts";
@@ -187,6 +188,7 @@ export const settings = {
   }),
   ...nationalSettings,
   ...apimSettings,
+  ...nrlSettings,
   ...launchSettings,
   ...smartSettings,
   ...eventsSettings,

@@ -5,6 +5,8 @@
  * expire; a session goes once its absolute limit passed more than the configured number of days
  * ago, with the patient contexts, PDS checks, launch ids and API tokens bound to it; a change event goes the configured number of days after it
  * was processed or skipped and its outcome reported (dead letters stay until someone replays them).
+ * NRL pointer metadata goes as long after its expiry as sessions do, and so does what a viewer saw of a
+ * patient's pointers after their last look.
  * The audit trail, which has its own retention, keeps the account of what happened. Every instance
  * may run it; a second run finds nothing to delete.
  */
@@ -25,6 +27,11 @@ export interface OperationalRecords {
   deleteApiAccessExpiredBefore(cutoff: Date): Promise<number>;
   /** Deletes change events processed or skipped before `cutoff` whose outcome is reported. */
   deleteChangeEventsProcessedBefore(cutoff: Date, batchSize: number): Promise<number>;
+  /**
+   * Deletes NRL pointer metadata cached past its expiry before `cutoff`, and viewers' records of
+   * what they saw of a patient's pointers last made before it.
+   */
+  deleteRecordsElsewhereBefore(cutoff: Date): Promise<{ pointerCache: number; pointerSeen: number }>;
 }
 
 export interface HousekeepingDeps {
@@ -43,6 +50,8 @@ export type HousekeepingOutcome = SessionRecordsDeleted & {
   readonly logoutTokenIds: number;
   readonly apiCodesAndTokens: number;
   readonly changeEvents: number;
+  readonly pointerCache: number;
+  readonly pointerSeen: number;
 };
 
 const DAY_MS = 86_400_000;
@@ -75,6 +84,8 @@ export class Housekeeping {
         daysBefore(this.#deps.changeEventsDays),
         BATCH,
       ),
+      // What NRL said and who saw it are kept as long as the sessions that looked.
+      ...(await records.deleteRecordsElsewhereBefore(daysBefore(this.#deps.sessionRecordsDays))),
     };
     for (const [record, count] of Object.entries(outcome))
       if (count > 0) this.#deleted.inc({ record }, count);

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { OperationalRecords, SessionRecordsDeleted } from "../ops/housekeeping.ts";
+import { deleteRecordsElsewhereBefore } from "./records-elsewhere.repository.ts";
 import type { DatabaseSchema } from "./schema.ts";
 
 const NONE: SessionRecordsDeleted = { sessions: 0, patientContexts: 0, pdsChecks: 0, launchIds: 0 };
@@ -49,6 +50,10 @@ export class SqlOperationalRecords implements OperationalRecords {
       .where("expires_at", "<", cutoff.getTime())
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  deleteRecordsElsewhereBefore(cutoff: Date): Promise<{ pointerCache: number; pointerSeen: number }> {
+    return deleteRecordsElsewhereBefore(this.#db, cutoff);
   }
 
   async deleteChangeEventsProcessedBefore(cutoff: Date, batchSize: number): Promise<number> {

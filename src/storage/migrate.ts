@@ -19,6 +19,7 @@ import * as patientHandover from "./migrations/0012-patient-handover.ts";
 import * as contextLaunch from "./migrations/0013-context-launch.ts";
 import * as smartLaunch from "./migrations/0014-smart-launch.ts";
 import * as leases from "./migrations/0015-leases.ts";
+import * as recordsElsewhere from "./migrations/0016-records-elsewhere.ts";
 
 const migrations: Record<string, Migration> = {
   "0001-identity": identity,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0013-context-launch": contextLaunch,
   "0014-smart-launch": smartLaunch,
   "0015-leases": leases,
+  "0016-records-elsewhere": recordsElsewhere,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

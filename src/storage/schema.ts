@@ -278,6 +278,30 @@ export interface ApiTokensTable {
   scope: string | null;
 }
 
+/** NRL pointer metadata cached per patient and requesting organisation (migration 0016). */
+export interface NrlPointerCacheTable {
+  patient_id: string;
+  ods_code: string;
+  outcome: string;
+  pointers_json: string;
+  refused: number;
+  checked_at: number;
+  expires_at: number;
+}
+
+/** What a viewer (`user:<id>` / `org:<ODS>`) has seen of a patient's pointers (migration 0016). */
+export interface NrlPointerSeenTable {
+  scope: string;
+  patient_id: string;
+  pointer_id: string;
+  type_code: string | null;
+  type_display: string | null;
+  custodian: string | null;
+  seen_at: number;
+  new_at: number | null;
+  dismissed_at: number | null;
+}
+
 /** Every table; the change-event inbox's tables are declared beside their repositories. */
 /** Named leases (migration 0015): work that runs on one instance at a time. */
 export interface LeasesTable {
@@ -313,4 +337,6 @@ export interface DatabaseSchema extends EventsSchema {
   audit_prune_permits: AuditPrunePermitsTable;
   launch_intents: LaunchIntentsTable;
   leases: LeasesTable;
+  nrl_pointer_cache: NrlPointerCacheTable;
+  nrl_pointer_seen: NrlPointerSeenTable;
 }

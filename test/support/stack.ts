@@ -19,6 +19,7 @@ import { type LocalMesh, startLocalMesh } from "../../simulators/mesh/local-mesh
 import type { MeshSimulator } from "../../simulators/mesh/server.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
+import { type NrlSimulator, startNrlSimulator } from "../../simulators/nrl/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
 import { type BuiltApp, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
@@ -40,6 +41,8 @@ export interface Stack {
   readonly mns: MnsSimulator;
   /** Only with `mesh: true`: the MESH simulator MNS delivers into and the app polls. */
   readonly mesh?: MeshSimulator;
+  /** NRL behind the same API platform as PDS (its tokens are the platform's). */
+  readonly nrl: NrlSimulator;
   /** Only with `epr: true`: the EPR simulator, registered in API_CLIENTS and SMART_EHRS. */
   readonly epr?: EprSimulator;
   readonly built: BuiltApp;
@@ -105,6 +108,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(mesh ? { mesh: mesh.mnsDelivery } : {}),
     }),
   ]);
+  const nrl = await startNrlSimulator({
+    port: 0,
+    slowDelayMs: 2000,
+    ...(pds.checkAccessToken ? { checkAccessToken: pds.checkAccessToken } : {}),
+  });
   const epr = options.epr
     ? await startEprSimulator({
         port: 0,
@@ -131,6 +139,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     APIM_KEY_BITS: "2048",
     NCRS_LAUNCH_TEMPLATE: ncrs.launchTemplate,
     MNS_SIGNING_SECRETS: TEST_MNS_SECRET,
+    NRL_BASE_URL: nrl.baseUrl,
+    NRL_TIMEOUT_MS: "1000",
     EVENTS_WORKER_POLL_MS: "50",
     EVENTS_NOTIFY_POLL_MS: "100",
     DEV_ALLOW_HTTP: "true",
@@ -185,6 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ncrs,
     mns,
     ...(mesh ? { mesh: mesh.mesh } : {}),
+    nrl,
     ...(epr ? { epr } : {}),
     built,
     logs,
@@ -196,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await ncrs.close();
       await mns.close();
       await mesh?.mesh.close();
+      await nrl.close();
       await epr?.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

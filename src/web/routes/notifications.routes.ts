@@ -18,6 +18,8 @@ import type { Session } from "../../identity/identity.types.ts";
 import { permissionsOf, type RolePolicy } from "../../identity/roles.ts";
 import type { SessionService } from "../../identity/session.service.ts";
 import type { PatientContextService } from "../../patients/patient-context.service.ts";
+import type { NewDocumentHub, NewDocuments } from "../../records/new-document-hub.ts";
+import type { RecordsElsewhereService } from "../../records/records-elsewhere.service.ts";
 import type { CookieNames } from "../session-context.ts";
 import { frame, openStream } from "../sse.ts";
 
@@ -29,6 +31,8 @@ export interface NotificationRoutesDeps {
   readonly rolePolicy: RolePolicy;
   readonly policy: NotificationPolicy;
   readonly heartbeatMs: number;
+  /** "New document available" found by another tab's look at NRL, for this viewer and role. */
+  readonly records?: { readonly hub: NewDocumentHub; readonly service: RecordsElsewhereService };
 }
 
 const ctxParams = {
@@ -78,6 +82,7 @@ export async function notificationRoutes(app: FastifyInstance, deps: Notificatio
         live = false;
         streams.delete(end);
         unsubscribe();
+        unsubscribeRecords();
         clearInterval(heartbeat);
         raw.end();
       };
@@ -88,6 +93,9 @@ export async function notificationRoutes(app: FastifyInstance, deps: Notificatio
       const unsubscribe = deps.hub.subscribe(resolved.patient.id, (notifications) => {
         void deliver(raw, notifications, () => stillValid(request, session, contextId), end);
       });
+      const unsubscribeRecords = deps.records
+        ? subscribeRecords(deps.records, session, resolved.patient.id, raw, () => live)
+        : () => {};
       const heartbeat = setInterval(() => {
         void stillValid(request, session, contextId).then((ok) =>
           ok && live ? raw.write(": keep-alive\n\n") : end(),
@@ -108,4 +116,27 @@ async function deliver(
   if (!(await valid())) return end();
   for (const n of notifications)
     raw.write(frame("patient-change", { id: n.id, kind: n.kind, title: n.title, text: n.text }));
+}
+
+/** Passes on news of records held elsewhere that are new to this viewer, of types this role sees. */
+function subscribeRecords(
+  records: NonNullable<NotificationRoutesDeps["records"]>,
+  session: Session,
+  patientId: string,
+  raw: ServerResponse,
+  live: () => boolean,
+): () => void {
+  const scope = records.service.scopeOf(session);
+  return records.hub.subscribe(patientId, (news: NewDocuments) => {
+    if (!live() || news.scope !== scope) return;
+    const pointers = news.pointers.filter((p) => records.service.visibleTo(session, p.typeCode));
+    if (pointers.length === 0) return;
+    raw.write(
+      frame("records-new", {
+        pointers: pointers.map((p) => ({ id: p.pointerId, type: p.typeDisplay, custodian: p.custodian })),
+        source:
+          "Where this came from: the National Record Locator (NRL), which lists documents other organisations hold. The document opens in NCRS.",
+      }),
+    );
+  });
 }

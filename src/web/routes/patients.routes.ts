@@ -16,8 +16,10 @@ import type { VerificationService } from "../../patients/verification.service.ts
 import type { Clock } from "../../platform/clock.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { SealedTokens } from "../../platform/sealed-token.ts";
+import type { RecordsElsewhereService } from "../../records/records-elsewhere.service.ts";
 import { type LaunchPanelDeps, launchPanel } from "../launch-panel.ts";
 import { bannerOf, detailRows } from "../patient-view.ts";
+import { recordsView } from "../records-elsewhere-view.ts";
 import { formatDateTime } from "../view-engine.ts";
 
 export interface PatientRoutesDeps {
@@ -31,6 +33,8 @@ export interface PatientRoutesDeps {
   readonly sameUser: (session: Session, otherSessionId: string) => Promise<boolean>;
   /** Seals a search for its results address. */
   readonly searchTokens: SealedTokens;
+  /** "Records held elsewhere" (NRL); absent when NRL is not configured. */
+  readonly records?: { readonly service: RecordsElsewhereService; readonly pageWaitMs: number };
 }
 
 const clinical = { access: "clinical" as const };
@@ -184,7 +188,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     },
   );
 
-  app.get<{ Params: { ctx: string }; Querystring: { done?: string } }>(
+  app.get<{ Params: { ctx: string }; Querystring: { done?: string; records?: string } }>(
     "/patient-context/:ctx",
     { config: clinical, schema: { params: idParam } },
     async (request, reply) => {
@@ -195,6 +199,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
           request.params.ctx,
           NOTICES[request.query.done ?? ""] ?? null,
           null,
+          request.query.records === "not_refreshed",
         );
       } catch (error) {
         if (!(error instanceof AppError) || error.definition !== patientErrors.context_unknown) throw error;
@@ -216,6 +221,7 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
     contextId: string,
     notice: string | null,
     pdsError: AppError | null,
+    refreshFailed = false,
   ) {
     const session = sessionOf(request);
     const resolved = await deps.contexts.resolve(session, contextId);
@@ -225,8 +231,19 @@ export async function patientRoutes(app: FastifyInstance, deps: PatientRoutesDep
       resolved.kind === "current"
         ? await launchPanel(deps.launch, request, session, resolved.context, patient)
         : null;
+    const records =
+      resolved.kind === "current" && deps.records
+        ? await deps.records.service.panel(session, patient, {
+            correlationId: request.correlationId,
+            reason: "page",
+            waitMs: deps.records.pageWaitMs,
+          })
+        : null;
+    if (records?.state === "failed")
+      request.log.warn({ code: records.error.code, err: records.error.cause }, "NRL search failed");
     return reply.page("patient", {
       launch,
+      records: records ? { ...recordsView(records), refreshFailed } : null,
       banner: banner(patient),
       rows: detailRows(patient),
       contextId,

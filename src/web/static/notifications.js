@@ -20,6 +20,10 @@ function show(notification) {
 if (root && template && "EventSource" in window) {
   const source = new EventSource(root.dataset.url);
   source.addEventListener("patient-change", (event) => show(JSON.parse(event.data)));
+  // New records held elsewhere: shown by records-elsewhere.js in its own panel.
+  source.addEventListener("records-new", (event) =>
+    document.dispatchEvent(new CustomEvent("records-new", { detail: JSON.parse(event.data) })),
+  );
   // The server ends the stream when the session or this patient selection is over.
   source.addEventListener("end", () => source.close());
   window.addEventListener("pagehide", () => source.close());
