@@ -38,6 +38,7 @@ import { registerSecurity } from "./platform/http/security.ts";
 import { fileSecret } from "./platform/key-store.ts";
 import { createLogger } from "./platform/logger.ts";
 import { SealedTokens } from "./platform/sealed-token.ts";
+import { VERSION } from "./platform/version.ts";
 import { type Database, openDatabase } from "./storage/database.ts";
 import { SqlOperationalRecords } from "./storage/housekeeping.repository.ts";
 import { migrateToLatest } from "./storage/migrate.ts";
@@ -48,7 +49,7 @@ import { errorPageData } from "./web/error-page.ts";
 import { cookieNames, registerSessionContext } from "./web/session-context.ts";
 import { registerViews } from "./web/view-engine.ts";
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
 /** The Markdown guides for local IT, served as pages (docs/guides). */
 

@@ -1,8 +1,8 @@
 /**
  * The doctor's checks, from configuration, in the order they print: CIS2 discovery and JWKS, an
- * API platform token, PDS, the NCRS deep link's host, MNS subscriptions. Each is one small module
- * in src/ops/doctor/ returning a result value; a new national service adds one entry to the list
- * below (the MESH handshake goes after mns-subscriptions). Also the run at start
+ * API platform token, PDS, the NCRS deep link's host, MNS subscriptions, the MESH handshake. Each is
+ * one small module in src/ops/doctor/ returning a result value; a new national service adds one
+ * entry to the list below. Also the run at start
  * (DOCTOR_AT_START), which logs and counts but never stops the service. Part of the composition root.
  */
 import { join } from "node:path";
@@ -16,11 +16,14 @@ import type { DoctorCheck } from "../ops/doctor/check.ts";
 import { cis2Checks } from "../ops/doctor/cis2.check.ts";
 import { formatReport, runDoctor } from "../ops/doctor/doctor.ts";
 import { doctorMetrics } from "../ops/doctor/doctor-metrics.ts";
+import { meshCheck } from "../ops/doctor/mesh.check.ts";
 import { mnsSubscriptionsCheck } from "../ops/doctor/mns-subscriptions.check.ts";
 import { ncrsTemplateCheck } from "../ops/doctor/ncrs-template.check.ts";
 import { pdsCheck } from "../ops/doctor/pds.check.ts";
 import type { Clock } from "../platform/clock.ts";
+import { VERSION } from "../platform/version.ts";
 import { platformAccess } from "./apim.composition.ts";
+import { meshClientOf } from "./mesh.composition.ts";
 import { buildMnsSubscriptions } from "./mns.composition.ts";
 
 export async function doctorChecks(config: Config, keysDir: string, clock: Clock): Promise<DoctorCheck[]> {
@@ -49,7 +52,7 @@ export async function doctorChecks(config: Config, keysDir: string, clock: Clock
     }),
     ncrsTemplateCheck({ template: config.ncrsLaunchTemplate, timeoutMs }),
     mnsSubscriptionsCheck({ subscriptions: await buildMnsSubscriptions(config, keysDir, clock, access) }),
-    // The MESH handshake check (src/national/mesh/) goes here, as one more DoctorCheck.
+    meshCheck({ client: () => meshClientOf(config, clock, VERSION) }),
   ];
 }
 

@@ -37,25 +37,42 @@ function required<T>(value: T | undefined, env: string): T {
   return value;
 }
 
-/** The MESH poller, or null when events arrive over HTTP. Nothing runs until `start()`. */
-export function buildMesh(deps: MeshCompositionDeps): MeshModule | null {
-  const { config, logger } = deps;
+/**
+ * The MESH client for the configured mailbox (certificate, key and CA read from their paths), or
+ * null when events arrive over HTTP. Throws when a file cannot be read.
+ */
+export function meshClientOf(config: Config, clock: Clock, version: string): MeshClient | null {
   if (config.mnsDelivery !== "mesh") return null;
-  const client = new MeshClient({
+  return new MeshClient({
     baseUrl: required(config.meshUrl, "MESH_URL"),
     mailboxId: required(config.meshMailboxId, "MESH_MAILBOX_ID"),
     password: required(config.meshMailboxPassword, "MESH_MAILBOX_PASSWORD"),
     sharedKey: required(config.meshSharedKey, "MESH_SHARED_KEY"),
     tls: {
-      cert: readFileSync(required(config.meshClientCert, "MESH_CLIENT_CERT"), "utf8"),
-      key: readFileSync(required(config.meshClientKey, "MESH_CLIENT_KEY"), "utf8"),
-      ca: readFileSync(required(config.meshCaCert, "MESH_CA_CERT"), "utf8"),
+      cert: readPem(required(config.meshClientCert, "MESH_CLIENT_CERT"), "MESH_CLIENT_CERT"),
+      key: readPem(required(config.meshClientKey, "MESH_CLIENT_KEY"), "MESH_CLIENT_KEY"),
+      ca: readPem(required(config.meshCaCert, "MESH_CA_CERT"), "MESH_CA_CERT"),
     },
-    clock: deps.clock,
+    clock,
     timeoutMs: config.meshTimeoutMs,
     pageSize: config.meshPageSize,
-    clientVersion: `ncrs-connect==${deps.version}`,
+    clientVersion: `ncrs-connect==${version}`,
   });
+}
+
+function readPem(path: string, env: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${env}: cannot read ${path}`, { cause: error });
+  }
+}
+
+/** The MESH poller, or null when events arrive over HTTP. Nothing runs until `start()`. */
+export function buildMesh(deps: MeshCompositionDeps): MeshModule | null {
+  const { config, logger } = deps;
+  const client = meshClientOf(config, deps.clock, deps.version);
+  if (client === null) return null;
   const messages = deps.registry
     ? new Counter({
         name: "ncrs_mesh_messages_total",

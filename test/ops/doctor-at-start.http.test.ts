@@ -76,7 +76,14 @@ describe("the doctor at start", () => {
     expect(pds?.fix).toMatch(/^PDS_BASE_URL must be PDS FHIR R4's base/);
     const passed = lines.filter((l) => l.doctorCheck && l.doctorCheck !== "pds" && l.level === 30);
     expect(passed.map((l) => l.doctorCheck).sort()).toEqual(
-      ["apim-token", "cis2-discovery", "cis2-jwks", "mns-subscriptions", "ncrs-template-host"].sort(),
+      [
+        "apim-token",
+        "cis2-discovery",
+        "cis2-jwks",
+        "mesh-handshake",
+        "mns-subscriptions",
+        "ncrs-template-host",
+      ].sort(),
     );
     expect(await metricValue(baseUrl, "ncrs_doctor_check_ok", { check: "pds" })).toBe(0);
     expect(await metricValue(baseUrl, "ncrs_doctor_check_ok", { check: "cis2-discovery" })).toBe(1);

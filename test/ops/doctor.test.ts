@@ -64,6 +64,7 @@ describe("the doctor", () => {
       "PASS pds",
       "PASS ncrs-template-host",
       "PASS mns-subscriptions",
+      "PASS mesh-handshake",
       "doctor: every",
     ]);
     expect(stdout).not.toContain(NATIONAL_API_KEY);
@@ -158,6 +159,21 @@ describe("the doctor", () => {
     );
   });
 
+  it("fails mesh-handshake with what to fix when MESH refuses the mailbox's credentials, never printing them", async () => {
+    const checks = await outcomes({ MESH_MAILBOX_PASSWORD: "not-the-password" });
+    expect(checks.get("mesh-handshake")).toMatchObject({ status: "fail", detail: "mesh.auth_refused" });
+    expect(checks.get("mesh-handshake")?.hint).toMatch(
+      /^MESH_MAILBOX_ID, MESH_MAILBOX_PASSWORD and MESH_SHARED_KEY/,
+    );
+    expect(JSON.stringify([...checks.values()])).not.toContain("not-the-password");
+  });
+
+  it("fails mesh-handshake saying which file to fix when the client certificate cannot be read", async () => {
+    const checks = await outcomes({ MESH_CLIENT_CERT: `${sims.dataDir}/mesh/missing.crt` });
+    expect(checks.get("mesh-handshake")?.detail).toMatch(/^MESH_CLIENT_CERT: cannot read /);
+    expect(checks.get("mesh-handshake")?.hint).toMatch(/readable PEM files/);
+  });
+
   it("against a configuration broken everywhere, prints a FAIL line with its fix for every check and exits 1", async () => {
     const { code, stdout } = await cli(
       {
@@ -165,6 +181,7 @@ describe("the doctor", () => {
         CIS2_ISSUER: `${sims.cis2.issuer}/realms/Wrong`,
         APIM_API_KEY: "not-registered-api-key",
         NCRS_LAUNCH_TEMPLATE: "http://127.0.0.1:9/launch?nhsNumber={nhsNumber}",
+        MESH_SHARED_KEY: "not-the-shared-key",
       },
       "doctor",
     );
@@ -177,9 +194,11 @@ describe("the doctor", () => {
       "pds",
       "ncrs-template-host",
       "mns-subscriptions",
+      "mesh-handshake",
     ]);
-    expect(stdout.match(/^\s+fix: /gm)).toHaveLength(6);
-    expect(stdout).toContain("doctor: 6 check(s) failed");
+    expect(stdout.match(/^\s+fix: /gm)).toHaveLength(7);
+    expect(stdout).toContain("doctor: 7 check(s) failed");
+    expect(stdout).not.toContain("not-the-shared-key");
     expect(stdout).not.toContain("not-registered-api-key");
   });
 });

@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Cis2Simulator, startCis2Simulator } from "../../simulators/cis2/server.ts";
+import { type LocalMesh, startLocalMesh } from "../../simulators/mesh/local-mesh.ts";
 import { type MnsSimulator, startMnsSimulator } from "../../simulators/mns/server.ts";
 import { type NcrsSimulator, startNcrsSimulator } from "../../simulators/ncrs/server.ts";
 import { type PdsSimulator, startPdsSimulator } from "../../simulators/pds/server.ts";
@@ -30,6 +31,8 @@ export interface NationalSimulators {
   readonly pds: PdsSimulator;
   readonly ncrs: NcrsSimulator;
   readonly mns: MnsSimulator;
+  /** The MESH mailbox server MNS would deliver into, with our mailbox and its certificates. */
+  readonly mesh: LocalMesh;
   readonly dataDir: string;
   /** Environment for loadConfig, the CLI or src/main.ts. */
   readonly env: Record<string, string>;
@@ -74,7 +77,9 @@ export async function startNationalSimulators(): Promise<NationalSimulators> {
       },
     }),
   ]);
+  const mesh = await startLocalMesh({ port: 0, dir: join(dataDir, "mesh") });
   const env = {
+    ...mesh.serviceEnv,
     DATA_DIR: dataDir,
     CIS2_ISSUER: cis2.issuer,
     CIS2_CLIENT_ID: "900000000010.ncrs-connect.doctor.apps",
@@ -93,10 +98,18 @@ export async function startNationalSimulators(): Promise<NationalSimulators> {
     pds,
     ncrs,
     mns,
+    mesh,
     dataDir,
     env,
     async close() {
-      await Promise.all([cis2.close(), pds.close(), ncrs.close(), mns.close(), jwks.close()]);
+      await Promise.all([
+        cis2.close(),
+        pds.close(),
+        ncrs.close(),
+        mns.close(),
+        jwks.close(),
+        mesh.mesh.close(),
+      ]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
