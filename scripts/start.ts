@@ -168,8 +168,8 @@ if (wanted.has("pds")) {
       );
     }
     env["MNS_API_BASE_URL"] = `${mns.origin}/multicast-notification-service`;
-    // Subscriptions name the mailbox the poller reads (the local MESH one), as they would in INT.
-    env["MNS_SUBSCRIPTION_MAILBOX_ID"] = local?.serviceEnv["MESH_MAILBOX_ID"] ?? "X26NCRSLOCAL";
+    // Subscriptions name the mailbox the poller reads (MESH_MAILBOX_ID, the default), as in INT.
+    if (!local) env["MNS_SUBSCRIPTION_MAILBOX_ID"] = "X26NCRSLOCAL";
     log(
       `MNS simulator: publish change events from ${mns.origin}/_sim/ (delivered over ${local ? "MESH" : "HTTP"})`,
     );

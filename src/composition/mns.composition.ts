@@ -32,8 +32,8 @@ export async function buildMnsSubscriptions(
     tokens: access.source,
     timeoutMs: config.mnsTimeoutMs,
   });
-  const destination = config.mnsSubscriptionMailboxId
-    ? { mailboxId: config.mnsSubscriptionMailboxId, workflowId: config.mnsSubscriptionWorkflowId }
-    : null;
+  // Usually the mailbox the MESH poller reads, which is the default.
+  const mailboxId = config.mnsSubscriptionMailboxId ?? config.meshMailboxId?.toUpperCase();
+  const destination = mailboxId ? { mailboxId, workflowId: config.mnsSubscriptionWorkflowId } : null;
   return { client, destination, eventTypes: config.eventsAcceptedTypes };
 }

@@ -25,7 +25,7 @@ export const mnsSettings = {
       .transform((id) => id.toUpperCase())
       .optional(),
     description:
-      "The MESH mailbox MNS delivers our events to: each subscription's endpoint is `mesh://<this>?workflow_id=<MNS_SUBSCRIPTION_WORKFLOW_ID>`. Usually the mailbox this service polls. Needed to create subscriptions, and by the doctor to tell ours from others.",
+      "The MESH mailbox MNS delivers our events to: each subscription's endpoint is `mesh://<this>?workflow_id=<MNS_SUBSCRIPTION_WORKFLOW_ID>`. Unset: MESH_MAILBOX_ID, the mailbox this service polls. Needed to create subscriptions, and by the doctor to tell ours from others.",
   }),
   mnsSubscriptionWorkflowId: setting({
     env: "MNS_SUBSCRIPTION_WORKFLOW_ID",

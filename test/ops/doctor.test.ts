@@ -174,6 +174,12 @@ describe("the doctor", () => {
     expect(checks.get("mesh-handshake")?.hint).toMatch(/readable PEM files/);
   });
 
+  it("subscriptions name the mailbox the MESH poller reads when MNS_SUBSCRIPTION_MAILBOX_ID is unset", async () => {
+    const { MNS_SUBSCRIPTION_MAILBOX_ID: _set, ...env } = sims.env;
+    const mns = await buildMnsSubscriptions(loadConfig(env), `${sims.dataDir}/keys`, systemClock);
+    expect(mns?.destination?.mailboxId).toBe(sims.env["MESH_MAILBOX_ID"]);
+  });
+
   it("against a configuration broken everywhere, prints a FAIL line with its fix for every check and exits 1", async () => {
     const { code, stdout } = await cli(
       {

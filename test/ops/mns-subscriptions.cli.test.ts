@@ -88,9 +88,14 @@ describe("npm run cli -- mns subscriptions", () => {
   });
 
   it("exits 1 saying what to set when MNS_SUBSCRIPTION_MAILBOX_ID or MNS_API_BASE_URL is missing", async () => {
-    const noMailbox = await cli({ MNS_SUBSCRIPTION_MAILBOX_ID: "" }, "create");
+    const noMailbox = await cli(
+      { MNS_SUBSCRIPTION_MAILBOX_ID: "", MNS_DELIVERY: "http", MESH_MAILBOX_ID: "" },
+      "create",
+    );
     expect(noMailbox.code).toBe(1);
-    expect(noMailbox.out).toContain("MNS_SUBSCRIPTION_MAILBOX_ID: required to create subscriptions");
+    expect(noMailbox.out).toContain(
+      "MNS_SUBSCRIPTION_MAILBOX_ID (or MESH_MAILBOX_ID): required to create subscriptions",
+    );
     const noMns = await cli({ MNS_API_BASE_URL: "" }, "list");
     expect(noMns.code).toBe(1);
     expect(noMns.out).toContain("MNS_API_BASE_URL: not set");

@@ -48,7 +48,8 @@ function listing(subscriptions: readonly MnsSubscription[], deps: SubscriptionsC
 }
 
 async function create(deps: SubscriptionsCommandDeps, types: readonly string[]): Promise<string> {
-  if (!deps.destination) throw new Error("MNS_SUBSCRIPTION_MAILBOX_ID: required to create subscriptions");
+  if (!deps.destination)
+    throw new Error("MNS_SUBSCRIPTION_MAILBOX_ID (or MESH_MAILBOX_ID): required to create subscriptions");
   const lines: string[] = [];
   for (const type of types.length > 0 ? types : deps.eventTypes) {
     const result = await deps.client.create(type, deps.destination);
