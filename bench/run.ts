@@ -14,6 +14,7 @@ import { launchRedirect } from "./launch-redirect.bench.ts";
 import type { BenchResult } from "./lib/result.ts";
 import { patientHandover } from "./patient-handover.bench.ts";
 import { patientPage } from "./patient-page.bench.ts";
+import { patientPageWithPointers } from "./patient-page-with-pointers.bench.ts";
 import { pdsBurst } from "./pds-burst.bench.ts";
 import { smartLaunch } from "./smart-launch.bench.ts";
 
@@ -29,6 +30,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   "launch-redirect": launchRedirect,
   "patient-handover": patientHandover,
   "patient-page": patientPage,
+  "patient-page-with-pointers": patientPageWithPointers,
   "pds-burst": pdsBurst,
   "smart-launch": smartLaunch,
 };

@@ -151,6 +151,21 @@ describe("the doctor", () => {
     expect(checks.get("mns-subscriptions")?.hint).toMatch(/^Run `npm run cli -- mns subscriptions create`/);
   });
 
+  it("fails mns-subscriptions saying to ask for publisher approval when MNS has not onboarded the application (403)", async () => {
+    await fetch(`${sims.mns.origin}/_sim/subscriptions/approvals/${NATIONAL_API_KEY}`, { method: "DELETE" });
+    try {
+      const checks = await outcomes({});
+      expect(checks.get("mns-subscriptions")?.detail).toMatch(/^mns\.not_approved/);
+      expect(checks.get("mns-subscriptions")?.hint).toMatch(/^Ask for publisher approval of each event type/);
+    } finally {
+      await fetch(`${sims.mns.origin}/_sim/subscriptions/approvals`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ apiKey: NATIONAL_API_KEY, eventTypes: APPROVED_TYPES }),
+      });
+    }
+  });
+
   it("fails mns-subscriptions with the base path to use when MNS_API_BASE_URL is wrong", async () => {
     const checks = await outcomes({ MNS_API_BASE_URL: `${sims.mns.origin}/mns` });
     expect(checks.get("mns-subscriptions")?.detail).toMatch(/^mns\.bad_response/);

@@ -135,6 +135,10 @@ function registerControl(app: FastifyInstance, store: SubscriptionStore): void {
     store.approve(parsed.data);
     return { approved: parsed.data };
   });
+  app.delete("/_sim/subscriptions/approvals/:apiKey", async (request, reply) => {
+    const { apiKey } = request.params as { apiKey: string };
+    return store.offboard(apiKey) ? { offboarded: apiKey } : reply.code(404).send({ error: "not onboarded" });
+  });
   app.post("/_sim/subscriptions/reset", async () => {
     store.reset();
     return { status: "reset" };
@@ -170,6 +174,8 @@ export function registerSubscriptionApi(
       if (apiKey === null) return reply;
       if (typeof correlationId !== "string" || correlationId === "")
         return reply.code(400).send({ errors: "Missing X-Correlation-ID header" });
+      // An application MNS has not onboarded (no publisher approval yet) is refused everything.
+      if (!options.store.approval(apiKey)) return reply.code(403).send({ errors: "Unauthorised" });
       request.apiKey = apiKey;
       return undefined;
     });

@@ -40,6 +40,11 @@ export class SubscriptionStore {
     return this.#approvals.get(apiKey);
   }
 
+  /** Takes the application off MNS altogether (not onboarded: every call is refused). */
+  offboard(apiKey: string): boolean {
+    return this.#approvals.delete(apiKey);
+  }
+
   /** Replaces an application's approved event types (an empty list withdraws them all). */
   approve(approval: SubscriberApproval): void {
     this.#approvals.set(approval.apiKey, approval);

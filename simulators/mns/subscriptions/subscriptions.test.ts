@@ -142,6 +142,16 @@ describe("MNS simulator: subscription API", () => {
     expect((await call("POST", "", body("nhs-number-change-2"))).status).toBe(201);
   });
 
+  it("answers 403 to every call of an application MNS has not onboarded", async () => {
+    await fetch(`${mns.origin}/_sim/subscriptions/approvals/${other.apiKey}`, { method: "DELETE" });
+    expect(await call("GET", "", undefined, other)).toMatchObject({
+      status: 403,
+      body: { errors: "Unauthorised" },
+    });
+    expect((await call("POST", "", body("pds-change-of-gp-2"), other)).status).toBe(403);
+    expect((await call("GET", "")).status).toBe(200);
+  });
+
   it("answers 409 for a duplicate, naming the subscription that already exists", async () => {
     const first = await call("POST", "", body("pds-change-of-gp-2"));
     const again = await call("POST", "", body("pds-change-of-gp-2"));
