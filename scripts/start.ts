@@ -138,7 +138,7 @@ if (wanted.has("pds")) {
       process.env["MNS_DELIVERY"] === "http"
         ? null
         : await startLocalMesh({
-            port: Number(process.env["MESH_SIM_PORT"] ?? 3106),
+            port: Number(process.env["MESH_SIM_PORT"] ?? 3107),
             dir: join(process.env["DATA_DIR"] ?? "./data", "mesh-simulator"),
           });
     const mns = await startMnsSimulator({
