@@ -3,7 +3,7 @@
  * Metadata only: the cached JSON is our `RecordPointer`s, which carry no NHS number and no
  * document. Housekeeping deletes both past their use.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { RecordPointer } from "../records/record-pointer.ts";
 import type {
   CachedPointers,
@@ -79,17 +79,12 @@ export class SqlSeenPointers implements SeenPointerStore {
     pointers: readonly RecordPointer[],
     now: Date,
   ): Promise<readonly string[]> {
+    // A look that finds nothing new, by a viewer who looked within the hour, writes nothing: the
+    // page is shown far more often than NRL changes, and a write per view would block the others.
+    const before = await this.#seenAt(this.#db, scope, patientId);
+    if (!needsWrite(before, pointers, now)) return [];
     return this.#db.transaction().execute(async (trx) => {
-      const known = new Set(
-        (
-          await trx
-            .selectFrom("nrl_pointer_seen")
-            .select("pointer_id")
-            .where("scope", "=", scope)
-            .where("patient_id", "=", patientId)
-            .execute()
-        ).map((r) => r.pointer_id),
-      );
+      const known = await this.#seenAt(trx, scope, patientId);
       const firstLook = !known.has(LOOKED);
       const unseen = pointers.filter((p) => !known.has(p.id));
       const rows = [
@@ -124,6 +119,21 @@ export class SqlSeenPointers implements SeenPointerStore {
     });
   }
 
+  /** When this viewer last looked at each pointer of the patient (and `LOOKED`, at the list). */
+  async #seenAt(
+    db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+    scope: string,
+    patientId: string,
+  ): Promise<Map<string, number>> {
+    const rows = await db
+      .selectFrom("nrl_pointer_seen")
+      .select(["pointer_id", "seen_at"])
+      .where("scope", "=", scope)
+      .where("patient_id", "=", patientId)
+      .execute();
+    return new Map(rows.map((r) => [r.pointer_id, Number(r.seen_at)]));
+  }
+
   async pending(scope: string, patientId: string): Promise<readonly NewPointer[]> {
     const rows = await this.#db
       .selectFrom("nrl_pointer_seen")
@@ -155,6 +165,19 @@ export class SqlSeenPointers implements SeenPointerStore {
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+}
+
+/** How long a look keeps a viewer's "seen" rows fresh for housekeeping before it is written again. */
+const TOUCH_EVERY_MS = 3_600_000;
+
+/** Whether a look must write: a first look, a pointer not seen before, or a row not touched within the hour. */
+function needsWrite(
+  seen: ReadonlyMap<string, number>,
+  pointers: readonly RecordPointer[],
+  now: Date,
+): boolean {
+  const oldest = now.getTime() - TOUCH_EVERY_MS;
+  return [LOOKED, ...pointers.map((p) => p.id)].some((id) => (seen.get(id) ?? -1) < oldest);
 }
 
 /** Housekeeping: cache entries expired before `cutoff`, and viewers' looks last made before it. */

@@ -117,6 +117,31 @@ describe.each(dialects)("the pointer cache on %s", (dialect) => {
     expect([other.pointers.length, other.hidden]).toEqual([0, 3]);
   });
 
+  it("showing the page again with nothing new writes nothing until the viewer's rows are an hour old", async () => {
+    const records = service({ seenBy: "user" });
+    const seenAt = async () =>
+      (
+        await t.database.db
+          .selectFrom("nrl_pointer_seen")
+          .select("seen_at")
+          .where("scope", "=", "user:u9")
+          .execute()
+      )
+        .map((r) => Number(r.seen_at))
+        .sort();
+    const start = now;
+    await records.panel(session("u9", "RX1"), patient, page);
+    const first = await seenAt();
+    expect(first.length).toBeGreaterThan(1);
+    now = start + 10 * 60_000;
+    await records.panel(session("u9", "RX1"), patient, page);
+    expect(await seenAt()).toEqual(first);
+    now = start + 61 * 60_000;
+    await records.panel(session("u9", "RX1"), patient, page);
+    expect(new Set(await seenAt())).toEqual(new Set([now]));
+    now = start;
+  });
+
   it("a pointer new to the user is news to them only, seen by user", async () => {
     const records = service({ seenBy: "user" });
     await records.panel(session("u1", "RX1"), patient, page);
